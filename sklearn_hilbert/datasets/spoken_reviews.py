@@ -80,16 +80,6 @@ def _boundaries_from_wav(path, segments, voice):
     return bounds
 
 
-def _document_labels(manifest):
-    """Document ids (in manifest order) and their labels for every task."""
-    labels = {}
-    with open(manifest, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            labels.setdefault(row["doc_id"], row)
-    doc_ids = list(labels)
-    return doc_ids, {t: np.array([labels[d][t] for d in doc_ids]) for t in TASKS}
-
-
 def build_spoken_reviews(data_home=None, n_docs=200, max_segments=None, random_state=0,
                          download_if_missing=True, n_jobs=2, progress=True):
     """Write the WAVs and the manifest of the spoken reviews; return the manifest path.
@@ -236,10 +226,9 @@ def fetch_spoken_reviews(n_docs=200, max_segments=None, random_state=0, data_hom
         raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
     manifest = build_spoken_reviews(data_home, n_docs, max_segments, random_state,
                                     download_if_missing, n_jobs, progress)
-    documents, _ = load_manifest(manifest, label=task)
-    doc_ids, targets = _document_labels(manifest)
-    if [str(d.doc_id) for d in documents] != doc_ids:
-        raise RuntimeError(f"{manifest}: documents and label rows are out of order.")
+    documents, _ = load_manifest(manifest, label=list(TASKS))
+    targets = {t: np.array([str(d.metadata[t]) for d in documents]) for t in TASKS}
+    doc_ids = [d.doc_id for d in documents]
     if return_X_y:
         return documents, targets[task]
     return Bunch(

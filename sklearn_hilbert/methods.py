@@ -1,0 +1,200 @@
+"""The methods compared by ``hilbert cv``: baselines a reviewer asks for, and the HILBERT ablations.
+
+Every method is a scikit-learn classifier taking segment tensors (the output
+of :class:`~sklearn_hilbert.FrozenEncoderTransformer`), so all of them run on
+the same cached encodings and the same folds.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.dummy import DummyClassifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.multiclass import unique_labels
+from sklearn.utils.validation import check_is_fitted
+
+from .scoring import align_proba
+
+#: Methods in table order; the last four are ``sklearn_hilbert.ablation.ABLATIONS``.
+METHOD_NAMES = (
+    "Dummy (prior)",
+    "LogReg text",
+    "LogReg audio",
+    "LogReg early fusion",
+    "LogReg late fusion",
+    "Transfer",
+    "Transfer+MoE",
+    "Contrastive+MoE",
+    "HILBERT",
+)
+BASELINES = METHOD_NAMES[:5]
+ABLATION_NAMES = METHOD_NAMES[5:]
+
+
+class LateFusionClassifier(ClassifierMixin, BaseEstimator):
+    """Average the class probabilities of several classifiers fitted on the same data.
+
+    Late fusion of modalities: give it one pipeline per modality (each
+    selecting its own modality from the segment tensors); ``predict_proba``
+    is the (weighted) mean of their probabilities.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator)
+        Named classifiers with ``predict_proba``; cloned in ``fit``.
+    weights : array-like of shape (n_estimators,), default=None
+        Weights of the average; None gives equal weights.
+
+    Attributes
+    ----------
+    estimators_ : list of estimator
+        The fitted clones.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (from ``y``); columns of ``predict_proba``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from sklearn_hilbert.methods import LateFusionClassifier
+    >>> X = np.array([[0.], [1.], [2.], [3.]]); y = np.array([0, 0, 1, 1])
+    >>> clf = LateFusionClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())]).fit(X, y)
+    >>> clf.predict(X)
+    array([0, 0, 1, 1])
+    >>> np.allclose(clf.predict_proba(X).sum(axis=1), 1)
+    True
+    """
+
+    def __init__(self, estimators, weights=None):
+        self.estimators = estimators
+        self.weights = weights
+
+    def fit(self, X, y):
+        """Fit a clone of every estimator on ``(X, y)``; return self."""
+        if not self.estimators:
+            raise ValueError("LateFusionClassifier needs at least one estimator.")
+        if self.weights is not None and len(self.weights) != len(self.estimators):
+            raise ValueError(
+                f"weights has {len(self.weights)} entries for {len(self.estimators)} estimators."
+            )
+        self.classes_ = unique_labels(y)
+        self.estimators_ = [clone(est).fit(X, y) for _, est in self.estimators]
+        return self
+
+    def predict_proba(self, X):
+        """Weighted mean of the estimators' probabilities, columns following ``classes_``."""
+        check_is_fitted(self)
+        probas = [align_proba(est.predict_proba(X), est.classes_, self.classes_)
+                  for est in self.estimators_]
+        return np.average(np.stack(probas), axis=0, weights=self.weights)
+
+    def predict(self, X):
+        """Most probable class."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_state=0):
+    """Logistic regression on segment statistics, with an inner grid over ``C``.
+
+    Pipeline ``SegmentPooler(modalities) -> StandardScaler -> LogisticRegression
+    (class_weight="balanced")`` inside a :class:`~sklearn.model_selection.GridSearchCV`
+    over ``C`` (inner stratified ``inner_cv``-fold CV, log-loss).
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.methods import pooled_logistic
+    >>> pooled_logistic(("text",)).param_grid
+    {'logisticregression__C': [0.01, 0.1, 1.0]}
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from .pooling import SegmentPooler
+
+    pipe = Pipeline([
+        ("segmentpooler", SegmentPooler(modalities=tuple(modalities))),
+        ("standardscaler", StandardScaler()),
+        ("logisticregression", LogisticRegression(class_weight="balanced", max_iter=2000)),
+    ])
+    cv = StratifiedKFold(inner_cv, shuffle=True, random_state=random_state)
+    return GridSearchCV(pipe, {"logisticregression__C": list(C_grid)}, cv=cv,
+                        scoring="neg_log_loss", error_score=np.nan)
+
+
+def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), inner_cv=3,
+                 random_state=0):
+    """Build the compared methods, unfitted, in table order.
+
+    Parameters
+    ----------
+    names : list of str or None, default=None
+        Subset of :data:`METHOD_NAMES` (case-insensitive); None means all nine.
+    hilbert_params : dict, default=None
+        Extra :class:`~sklearn_hilbert.HilbertClassifier` parameters shared by
+        the four ablations (e.g. ``{"max_epochs": 30}``).
+    C_grid : sequence of float, default=(0.01, 0.1, 1.0)
+        Inner grid of the logistic baselines.
+    inner_cv : int, default=3
+        Folds of the inner grid search.
+    random_state : int, default=0
+        Seed of the inner folds and of the networks.
+
+    Returns
+    -------
+    dict
+        Method name -> estimator taking segment tensors.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.methods import make_methods
+    >>> list(make_methods(["dummy (prior)", "HILBERT"]))
+    ['Dummy (prior)', 'HILBERT']
+    """
+    names = resolve_method_names(names)
+    methods = {}
+    for name in names:
+        if name == "Dummy (prior)":
+            methods[name] = DummyClassifier(strategy="prior")
+        elif name == "LogReg text":
+            methods[name] = pooled_logistic(("text",), C_grid, inner_cv, random_state)
+        elif name == "LogReg audio":
+            methods[name] = pooled_logistic(("audio",), C_grid, inner_cv, random_state)
+        elif name == "LogReg early fusion":
+            methods[name] = pooled_logistic(("audio", "text"), C_grid, inner_cv, random_state)
+        elif name == "LogReg late fusion":
+            methods[name] = LateFusionClassifier([
+                ("text", pooled_logistic(("text",), C_grid, inner_cv, random_state)),
+                ("audio", pooled_logistic(("audio",), C_grid, inner_cv, random_state)),
+            ])
+        else:
+            from .ablation import ABLATIONS
+            from .classifier import HilbertClassifier
+
+            params = {"random_state": random_state, **(hilbert_params or {}), **ABLATIONS[name]}
+            methods[name] = HilbertClassifier(**params)
+    return methods
+
+
+def resolve_method_names(names):
+    """Canonical method names for user input (case-insensitive; ``"baselines"``,
+    ``"ablations"`` and ``"all"`` expand); raises ``ValueError`` naming unknown ones."""
+    if names is None:
+        return list(METHOD_NAMES)
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n.strip()]
+    lookup = {n.lower(): n for n in METHOD_NAMES}
+    groups = {"all": METHOD_NAMES, "baselines": BASELINES, "ablations": ABLATION_NAMES}
+    out = []
+    for raw in names:
+        key = raw.strip().lower()
+        if key in groups:
+            out.extend(groups[key])
+        elif key in lookup:
+            out.append(lookup[key])
+        else:
+            raise ValueError(
+                f"Unknown method {raw.strip()!r}; choose from {list(METHOD_NAMES)} "
+                "or the groups 'baselines', 'ablations', 'all'."
+            )
+    return [n for n in METHOD_NAMES if n in out]
