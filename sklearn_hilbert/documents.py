@@ -1,0 +1,492 @@
+"""Documents and segments: the raw ``X`` of a HILBERT pipeline.
+
+A :class:`Document` is one long recording with its transcript, cut into an
+ordered list of :class:`Segment`.  Each segment has text and audio; the audio
+is either an array with its sample rate or a slice ``start``..``end`` seconds
+of an audio file, read only when the segment is encoded.
+
+Documents come from Python objects, from a manifest (:func:`load_manifest`) or
+from one audio file plus a timestamped transcript
+(:meth:`Document.from_audio_file`).
+"""
+
+import csv
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .audio_io import AudioError, read_audio, to_mono
+
+__all__ = ["Document", "DocumentError", "Segment", "load_manifest", "save_manifest"]
+
+MANIFEST_COLUMNS = ("doc_id", "audio_path", "start", "end", "text")
+
+
+class DocumentError(ValueError):
+    """A document or segment that cannot be encoded.
+
+    The message names the document (its ``doc_id`` and, inside a call, its
+    position in ``X``) and the segment.
+
+    Attributes
+    ----------
+    reason : str
+        The message without the document and segment.
+    doc_id : str or None
+    doc_index : int or None
+    segment_index : int or None
+    """
+
+    def __init__(self, message, *, doc_id=None, doc_index=None, segment_index=None):
+        where = describe(doc_id, doc_index, segment_index)
+        super().__init__(f"{where}: {message}" if where else message)
+        self.doc_id, self.doc_index, self.segment_index = doc_id, doc_index, segment_index
+        self.reason = message
+
+
+def describe(doc_id=None, doc_index=None, segment_index=None):
+    """'Document 'a' (index 3 of X), segment 5' with the parts that are known."""
+    parts = []
+    if doc_id is not None or doc_index is not None:
+        name = "Document" if doc_id is None else f"Document {doc_id!r}"
+        if doc_index is not None:
+            name += f" (index {doc_index} of X)" if doc_id is not None else f" {doc_index} of X"
+        parts.append(name)
+    if segment_index is not None:
+        parts.append(f"segment {segment_index}")
+    return ", ".join(parts)
+
+
+class Segment:
+    """One segment of a document: its text and its audio.
+
+    Give the audio either as an array with its sample rate, or as a file path
+    with ``start`` and ``end`` seconds (read lazily, when encoded).
+
+    Parameters
+    ----------
+    text : str
+        What is said in the segment; must not be empty.
+    audio : array-like of shape (n_samples,) or (n_samples, n_channels), default=None
+        The waveform (mixed to mono when encoded).
+    sample_rate : int, default=None
+        Sample rate of ``audio`` in Hz; required with ``audio``.
+    path : str or path-like, default=None
+        Audio file holding the segment, instead of ``audio``.
+    start, end : float, default=None
+        Bounds of the segment in ``path``, in seconds (``None``: start or end
+        of the file).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_hilbert.documents import Segment
+    >>> tone = np.sin(2 * np.pi * 220 * np.arange(16000) / 16000)
+    >>> Segment("a quiet tone", audio=tone, sample_rate=16000)
+    Segment('a quiet tone', audio=16000 samples at 16000 Hz)
+    >>> Segment("the file's second second", path="talk.wav", start=1.0, end=2.0)
+    Segment("the file's second second", path='talk.wav', start=1.0, end=2.0)
+    """
+
+    __slots__ = ("text", "audio", "sample_rate", "path", "start", "end")
+
+    def __init__(self, text, audio=None, sample_rate=None, *, path=None, start=None, end=None):
+        self.text = text
+        self.audio = audio
+        self.sample_rate = sample_rate
+        self.path = None if path is None else os.fspath(path)
+        self.start = start
+        self.end = end
+
+    def __repr__(self):
+        if self.audio is not None:
+            n = len(self.audio) if hasattr(self.audio, "__len__") else "?"
+            audio = f"audio={n} samples at {self.sample_rate} Hz"
+        else:
+            audio = f"path={self.path!r}, start={self.start!r}, end={self.end!r}"
+        return f"Segment({self.text!r}, {audio})"
+
+    def __eq__(self, other):
+        if not isinstance(other, Segment):
+            return NotImplemented
+        same_audio = (self.audio is None) == (other.audio is None) and (
+            self.audio is None or np.array_equal(np.asarray(self.audio), np.asarray(other.audio))
+        )
+        return same_audio and all(
+            getattr(self, k) == getattr(other, k)
+            for k in ("text", "sample_rate", "path", "start", "end")
+        )
+
+    __hash__ = None
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            setattr(self, k, v)
+
+    def load_audio(self):
+        """Return the segment's waveform as ``(mono float32 samples, sample_rate)``.
+
+        Raises
+        ------
+        AudioError
+            If the file is missing or unreadable, the slice is invalid, or the
+            samples are not finite.
+        """
+        if self.audio is not None:
+            samples, sr = to_mono(self.audio), int(self.sample_rate)
+        else:
+            samples, sr = read_audio(self.path, self.start, self.end)
+        if not np.isfinite(samples.sum(dtype=np.float64)):
+            bad = int(np.count_nonzero(~np.isfinite(samples)))
+            raise AudioError(f"the audio holds {bad} NaN or infinite sample(s)")
+        return samples, sr
+
+    def check(self):
+        """Check what can be checked without reading a file; raise ``ValueError`` if bad."""
+        if not isinstance(self.text, str):
+            raise ValueError(f"text must be a string, got {type(self.text).__name__} "
+                             f"({self.text!r})")
+        if not self.text.strip():
+            raise ValueError("text is empty; every segment needs the words said in it")
+        if (self.audio is None) == (self.path is None):
+            raise ValueError("give exactly one of `audio` (an array) and `path` (a file)")
+        if self.audio is not None:
+            if self.sample_rate is None or not float(self.sample_rate).is_integer() \
+                    or self.sample_rate <= 0:
+                raise ValueError(f"sample_rate must be a positive integer with `audio`, "
+                                 f"got {self.sample_rate!r}")
+            samples = to_mono(self.audio)
+            if samples.size == 0:
+                raise ValueError("the audio array is empty")
+            if not np.isfinite(samples.sum(dtype=np.float64)):
+                bad = int(np.count_nonzero(~np.isfinite(samples)))
+                raise ValueError(f"the audio holds {bad} NaN or infinite sample(s)")
+        else:
+            start = 0.0 if self.start is None else self.start
+            if self.end is not None and not float(self.end) > float(start):
+                raise ValueError(f"end={self.end!r} s is not after start={start!r} s")
+            if float(start) < 0:
+                raise ValueError(f"start={start!r} s is negative")
+
+
+class Document:
+    """One long recording with its transcript, cut into ordered segments.
+
+    Parameters
+    ----------
+    segments : sequence of Segment
+        The segments, in the order they occur.
+    doc_id : str, default=None
+        A name used in error messages and manifests.
+    metadata : dict, default=None
+        Anything else about the document (labels, speaker...), kept as is.
+
+    Raises
+    ------
+    DocumentError
+        If there is no segment or a segment is malformed (empty text, no audio,
+        NaN samples...); the message names the document and segment.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_hilbert.documents import Document, Segment
+    >>> sr = 16000
+    >>> t = np.arange(sr) / sr
+    >>> doc = Document([Segment("low", np.sin(2 * np.pi * 200 * t), sr),
+    ...                 Segment("high", np.sin(2 * np.pi * 800 * t), sr)], doc_id="tones")
+    >>> doc
+    Document('tones', 2 segments)
+    >>> [s.text for s in doc]
+    ['low', 'high']
+    """
+
+    def __init__(self, segments, doc_id=None, metadata=None):
+        self.segments = list(segments)
+        self.doc_id = None if doc_id is None else str(doc_id)
+        self.metadata = dict(metadata or {})
+        self.check()
+
+    @classmethod
+    def from_audio_file(cls, path, segments, doc_id=None, metadata=None):
+        """Build a document from one audio file and a timestamped transcript.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The recording.
+        segments : sequence of (start, end, text) or of dicts with those keys
+            The transcript, one entry per segment, times in seconds.
+        doc_id : str, default=None
+            Defaults to the file name without its extension.
+        metadata : dict, default=None
+
+        Returns
+        -------
+        document : Document
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np, soundfile as sf
+        >>> from sklearn_hilbert.documents import Document
+        >>> path = os.path.join(tempfile.mkdtemp(), "interview.wav")
+        >>> sf.write(path, np.zeros(3 * 16000), 16000)
+        >>> doc = Document.from_audio_file(path, [(0.0, 1.4, "hello there"),
+        ...                                       (1.4, 3.0, "how are you")])
+        >>> doc.doc_id, len(doc), doc[1].start
+        ('interview', 2, 1.4)
+        """
+        path = os.fspath(path)
+        if doc_id is None:
+            doc_id = Path(path).stem
+        built = []
+        for j, entry in enumerate(segments):
+            if isinstance(entry, dict):
+                entry = (entry.get("start"), entry.get("end"), entry.get("text"))
+            try:
+                start, end, text = entry
+            except (TypeError, ValueError):
+                raise DocumentError(f"expected (start, end, text), got {entry!r}",
+                                    doc_id=doc_id, segment_index=j) from None
+            built.append(Segment(text, path=path, start=_seconds(start), end=_seconds(end)))
+        return cls(built, doc_id=doc_id, metadata=metadata)
+
+    def check(self, doc_index=None):
+        """Raise :class:`DocumentError` for what can be seen without reading files."""
+        if len(self.segments) == 0:
+            raise DocumentError("the document has no segment; every document needs at least one",
+                                doc_id=self.doc_id, doc_index=doc_index)
+        for j, seg in enumerate(self.segments):
+            if not isinstance(seg, Segment):
+                raise DocumentError(f"expected a Segment, got {type(seg).__name__}",
+                                    doc_id=self.doc_id, doc_index=doc_index, segment_index=j)
+            try:
+                seg.check()
+            except (ValueError, TypeError, AudioError) as exc:
+                raise DocumentError(str(exc), doc_id=self.doc_id, doc_index=doc_index,
+                                    segment_index=j) from None
+
+    def __len__(self):
+        return len(self.segments)
+
+    def __iter__(self):
+        return iter(self.segments)
+
+    def __getitem__(self, index):
+        return self.segments[index]
+
+    def __eq__(self, other):
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.doc_id, self.metadata, self.segments) == (
+            other.doc_id, other.metadata, other.segments)
+
+    __hash__ = None
+
+    def __repr__(self):
+        name = "" if self.doc_id is None else f"{self.doc_id!r}, "
+        return f"Document({name}{len(self.segments)} segments)"
+
+
+def _seconds(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return float(value)
+
+
+def _read_rows(path):
+    """Yield ``(line_number, row_dict)`` from a CSV or JSONL manifest."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        with open(path, encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}, line {line_no}: not valid JSON ({exc})") from None
+                if not isinstance(row, dict):
+                    raise ValueError(f"{path}, line {line_no}: expected a JSON object per line")
+                yield line_no, row
+    elif suffix in (".csv", ".tsv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
+            for line_no, row in enumerate(reader, start=2):
+                yield line_no, row
+    else:
+        raise ValueError(f"{path}: unknown manifest format {suffix!r}; use .csv, .tsv or .jsonl")
+
+
+def _parse_scalar(value):
+    """Turn CSV strings into int or float where they are numbers."""
+    if not isinstance(value, str):
+        return value
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return value
+
+
+def load_manifest(path, label=None):
+    """Read documents from a CSV or JSONL manifest with one row per segment.
+
+    Required columns: ``doc_id, audio_path, start, end, text``.  ``audio_path``
+    is relative to the manifest's directory (or absolute); ``start``/``end``
+    are seconds (empty: start/end of the file).  Segments keep the order of the
+    rows; documents the order of their first row.  Every other column goes to
+    :attr:`Document.metadata` (its value on the document's first row).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv``, ``.tsv`` or ``.jsonl`` file.
+    label : str or list of str, default=None
+        Label column(s); each must be constant within a document.
+
+    Returns
+    -------
+    documents : list of Document
+    y : ndarray of shape (n_documents,) or (n_documents, n_labels), or None
+        ``None`` when ``label`` is None.  CSV values that are numbers become
+        numbers.
+
+    Raises
+    ------
+    ValueError
+        For a missing column, an empty manifest, or a label that changes within
+        a document; :class:`DocumentError` for a bad segment.  Messages name
+        the line.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np, soundfile as sf
+    >>> from sklearn_hilbert.documents import load_manifest
+    >>> d = tempfile.mkdtemp()
+    >>> sf.write(os.path.join(d, "a.wav"), np.zeros(32000), 16000)
+    >>> with open(os.path.join(d, "m.csv"), "w") as fh:
+    ...     _ = fh.write("doc_id,audio_path,start,end,text,group\\n"
+    ...                  "a,a.wav,0,1,first words,x\\n"
+    ...                  "a,a.wav,1,2,more words,x\\n")
+    >>> docs, y = load_manifest(os.path.join(d, "m.csv"), label="group")
+    >>> docs, y
+    ([Document('a', 2 segments)], array(['x'], dtype='<U1'))
+    """
+    path = Path(os.path.expanduser(os.fspath(path)))
+    if not path.is_file():
+        raise FileNotFoundError(f"manifest {str(path)!r} does not exist")
+    labels = [] if label is None else [label] if isinstance(label, str) else list(label)
+    base = path.parent
+    docs = {}  # doc_id -> {"segments": [...], "rows": [...], "meta": {...}}
+    for line_no, row in _read_rows(path):
+        missing = [c for c in MANIFEST_COLUMNS + tuple(labels) if c not in row]
+        if missing:
+            raise ValueError(f"{path}, line {line_no}: missing column(s) {missing}; a manifest "
+                             f"needs {list(MANIFEST_COLUMNS)} plus the label column(s)")
+        doc_id = str(row["doc_id"]).strip()
+        if not doc_id:
+            raise ValueError(f"{path}, line {line_no}: empty doc_id")
+        audio_path = row["audio_path"]
+        if not isinstance(audio_path, str) or not audio_path.strip():
+            raise DocumentError(f"{path}, line {line_no}: empty audio_path", doc_id=doc_id,
+                                segment_index=len(docs.get(doc_id, {}).get("segments", [])))
+        audio_path = Path(os.path.expanduser(audio_path.strip()))
+        if not audio_path.is_absolute():
+            audio_path = base / audio_path
+        entry = docs.setdefault(doc_id, {"segments": [], "lines": [], "meta": {
+            k: _parse_scalar(v) for k, v in row.items() if k not in MANIFEST_COLUMNS}})
+        try:
+            start, end = _seconds(row["start"]), _seconds(row["end"])
+        except (TypeError, ValueError):
+            raise DocumentError(f"{path}, line {line_no}: start={row['start']!r} and "
+                                f"end={row['end']!r} must be numbers of seconds", doc_id=doc_id,
+                                segment_index=len(entry["segments"])) from None
+        for name in labels:
+            value = _parse_scalar(row[name])
+            if value != entry["meta"][name] and not (_isnan(value) and _isnan(entry["meta"][name])):
+                raise ValueError(
+                    f"{path}, line {line_no}: label {name!r} of document {doc_id!r} is "
+                    f"{value!r} here but {entry['meta'][name]!r} on line {entry['lines'][0]}; "
+                    "a label must be constant within a document")
+        text = row["text"]
+        entry["segments"].append(Segment(text, path=audio_path, start=start, end=end))
+        entry["lines"].append(line_no)
+    if not docs:
+        raise ValueError(f"manifest {str(path)!r} holds no row")
+    documents = []
+    for doc_id, entry in docs.items():
+        try:
+            documents.append(Document(entry["segments"], doc_id=doc_id, metadata=entry["meta"]))
+        except DocumentError as exc:
+            line = entry["lines"][exc.segment_index] if exc.segment_index is not None else None
+            at = f" ({path}, line {line})" if line is not None else ""
+            raise DocumentError(exc.reason + at, doc_id=doc_id,
+                                segment_index=exc.segment_index) from None
+    if not labels:
+        return documents, None
+    y = np.array([[d.metadata[name] for name in labels] for d in documents])
+    return documents, (y[:, 0] if isinstance(label, str) else y)
+
+
+def _isnan(value):
+    return isinstance(value, float) and math.isnan(value)
+
+
+def save_manifest(path, documents, y=None, label="label"):
+    """Write file-backed documents to a CSV or JSONL manifest :func:`load_manifest` reads.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv``, ``.tsv`` or ``.jsonl``.  Audio paths are written relative to
+        its directory when they are below it.
+    documents : sequence of Document
+        Every segment must come from a file (``path``), not an array.
+    y : array-like of shape (n_documents,), default=None
+        Labels, written to the column ``label``.
+    label : str, default="label"
+    """
+    path = Path(os.fspath(path))
+    base = path.parent.resolve()
+    rows = []
+    for i, doc in enumerate(documents):
+        doc_id = doc.doc_id if doc.doc_id is not None else str(i)
+        for j, seg in enumerate(doc):
+            if seg.path is None:
+                raise DocumentError("only segments read from audio files can go in a manifest",
+                                    doc_id=doc_id, doc_index=i, segment_index=j)
+            audio = Path(seg.path).resolve()
+            try:
+                audio = audio.relative_to(base)
+            except ValueError:
+                pass
+            row = {"doc_id": doc_id, "audio_path": audio.as_posix(), "start": seg.start,
+                   "end": seg.end, "text": seg.text}
+            if y is not None:
+                value = np.asarray(y, dtype=object)[i]
+                row[label] = value.item() if hasattr(value, "item") else value
+            rows.append(row)
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        with open(path, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row) + "\n")
+    elif suffix in (".csv", ".tsv"):
+        fields = list(MANIFEST_COLUMNS) + ([label] if y is not None else [])
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fields, delimiter="\t" if suffix == ".tsv" else ",")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    else:
+        raise ValueError(f"{path}: unknown manifest format {suffix!r}; use .csv, .tsv or .jsonl")

@@ -1,0 +1,109 @@
+"""What every encoder provides, and helpers they share (batching, progress, output checks).
+
+An encoder turns a list of segment texts, or of mono float32 waveforms at its
+``sample_rate``, into a ``(n, d)`` float32 array, one row per input.  Built-in
+encoders load their model on the first :meth:`encode` call, never before, so
+computing ``cache_key`` (the identity that names cached embeddings) is free.
+"""
+
+import sys
+
+import numpy as np
+from tqdm.auto import tqdm
+
+__all__ = ["Encoder", "length_batches", "progress_bar", "check_embeddings"]
+
+
+class Encoder:
+    """Base class of the built-in encoders.
+
+    Attributes
+    ----------
+    cache_key : str
+        Identity of the encoder and its settings (model files, sample rate...).
+        Two encoders with the same key give the same embeddings.
+    n_loads : int
+        How many times the model was loaded (0 until the first ``encode``).
+    """
+
+    kind = None  # "text" or "audio"
+    n_loads = 0
+
+    def __init__(self):
+        self._model = None
+
+    @property
+    def loaded(self):
+        return self._model is not None
+
+    def _ensure_loaded(self):
+        if self._model is None:
+            self._model = self._load()
+            self.n_loads += 1
+        return self._model
+
+    def _load(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_model"] = None  # frozen weights are reloaded by name, never pickled
+        return state
+
+
+def length_batches(lengths, batch_size, exact=False):
+    """Split indices into batches of similar length, shortest first.
+
+    Parameters
+    ----------
+    lengths : sequence of int
+    batch_size : int
+    exact : bool, default=False
+        Only put items of exactly the same length together (for models whose
+        output would change with padding).
+
+    Returns
+    -------
+    batches : list of ndarray of int
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.encoders.base import length_batches
+    >>> [b.tolist() for b in length_batches([5, 1, 5, 3], batch_size=2)]
+    [[1, 3], [0, 2]]
+    >>> [b.tolist() for b in length_batches([5, 1, 5, 3], batch_size=2, exact=True)]
+    [[1], [3], [0, 2]]
+    """
+    lengths = np.asarray(lengths)
+    order = np.argsort(lengths, kind="stable")
+    if not exact:
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    batches = []
+    sorted_lengths = lengths[order]
+    bounds = np.flatnonzero(np.diff(sorted_lengths)) + 1
+    for group in np.split(order, bounds):
+        batches.extend(group[i:i + batch_size] for i in range(0, len(group), batch_size))
+    return batches
+
+
+def progress_bar(total, desc, enabled):
+    """A tqdm bar on stderr, or a silent one when ``enabled`` is False."""
+    return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr, leave=False,
+                unit="seg")
+
+
+def check_embeddings(out, n, who):
+    """Check an encoder's output: ``(n, d)`` finite numbers; return float32."""
+    if hasattr(out, "detach"):
+        out = out.detach().cpu().numpy()
+    out = np.asarray(out)
+    if out.ndim != 2 or out.shape[0] != n:
+        raise ValueError(f"{who} returned an array of shape {out.shape} for {n} inputs; "
+                         f"expected ({n}, n_features)")
+    if not np.issubdtype(out.dtype, np.number):
+        raise ValueError(f"{who} returned non-numeric embeddings (dtype {out.dtype})")
+    out = np.ascontiguousarray(out, dtype=np.float32)
+    if not np.isfinite(out).all():
+        row = int(np.flatnonzero(~np.isfinite(out).all(axis=1))[0])
+        raise ValueError(f"{who} returned NaN or infinite values (input {row} of the batch)")
+    return out
