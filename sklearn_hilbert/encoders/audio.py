@@ -212,7 +212,8 @@ class HFSpeechEncoder(Encoder):
                             else model.config.d_model), dtype=torch.float64)
         counts = torch.zeros(len(waveforms), dtype=torch.float64)
         with torch.inference_mode(), progress_bar(len(chunks), "audio", progress) as bar:
-            for batch in length_batches([len(c) for c in chunks], batch_size, exact=exact):
+            for batch in length_batches([len(c) for c in chunks], batch_size, exact=exact,
+                                        max_ratio=None if self.is_whisper else 1.25):
                 s, n = self._frame_sums([chunks[k] for k in batch])
                 idx = torch.from_numpy(owner[batch])
                 sums.index_add_(0, idx, s)

@@ -51,7 +51,7 @@ class Encoder:
         return state
 
 
-def length_batches(lengths, batch_size, exact=False):
+def length_batches(lengths, batch_size, exact=False, max_ratio=None):
     """Split indices into batches of similar length, shortest first.
 
     Parameters
@@ -61,6 +61,9 @@ def length_batches(lengths, batch_size, exact=False):
     exact : bool, default=False
         Only put items of exactly the same length together (for models whose
         output would change with padding).
+    max_ratio : float, default=None
+        Start a new batch when an item is more than ``max_ratio`` times as long
+        as the batch's shortest, bounding the compute spent on padding.
 
     Returns
     -------
@@ -73,11 +76,22 @@ def length_batches(lengths, batch_size, exact=False):
     [[1, 3], [0, 2]]
     >>> [b.tolist() for b in length_batches([5, 1, 5, 3], batch_size=2, exact=True)]
     [[1], [3], [0, 2]]
+    >>> [b.tolist() for b in length_batches([5, 1, 5, 3], batch_size=4, max_ratio=2)]
+    [[1], [3, 0, 2]]
     """
     lengths = np.asarray(lengths)
     order = np.argsort(lengths, kind="stable")
-    if not exact:
+    if not exact and max_ratio is None:
         return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if not exact:
+        batches, current = [], []
+        for i in order:
+            if current and (len(current) == batch_size
+                            or lengths[i] > max_ratio * max(lengths[current[0]], 1)):
+                batches.append(np.asarray(current))
+                current = []
+            current.append(i)
+        return batches + [np.asarray(current)]
     batches = []
     sorted_lengths = lengths[order]
     bounds = np.flatnonzero(np.diff(sorted_lengths)) + 1
