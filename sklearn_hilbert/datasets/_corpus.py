@@ -27,8 +27,12 @@ def get_data_home(data_home=None):
 
 
 def corpus_candidates(data_home):
-    """Places searched for the corpus file, in order."""
-    return [Path("/") / CORPUS_RELPATH, Path(data_home) / "debian" / CORPUS_RELPATH]
+    """Places searched for the corpus file, in order: the system's ``python3-pattern``,
+    then the package extracted under ``data_home/debian`` or under the default data folder."""
+    default = Path(os.environ.get("SKLEARN_HILBERT_DATA", "~/sklearn_hilbert_data")).expanduser()
+    places = [Path("/") / CORPUS_RELPATH, Path(data_home) / "debian" / CORPUS_RELPATH,
+              default / "debian" / CORPUS_RELPATH]
+    return list(dict.fromkeys(places))
 
 
 def _download_with_apt(data_home):
