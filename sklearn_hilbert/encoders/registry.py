@@ -6,6 +6,7 @@ loads a model.
 """
 
 import os
+import uuid
 
 import joblib
 
@@ -22,11 +23,20 @@ _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
 def _custom_key(obj):
+    """Identity of a user's encoder: its ``cache_key`` attribute, else a hash of its state.
+
+    An object that cannot be hashed (not picklable) gets a random key: its
+    embeddings are still cached in memory, but never found again on disk.
+    """
     key = getattr(obj, "cache_key", None)
     if key is not None:
         return f"custom:{key}"
     cls = type(obj)
-    return f"custom:{cls.__module__}.{cls.__qualname__}:{joblib.hash(obj)}"
+    try:
+        state = joblib.hash(obj)
+    except Exception:  # unpicklable objects (local classes, open handles...)
+        state = "unhashable-" + uuid.uuid4().hex
+    return f"custom:{cls.__module__}.{cls.__qualname__}:{state}"
 
 
 def _packaged_minilm():

@@ -25,8 +25,10 @@ class HashingTextEncoder:
     """Cheap deterministic text encoder: character-trigram counts hashed into 16 bins."""
 
     cache_key = "hashing-text-v1"
+    calls = []
 
     def encode(self, texts):
+        type(self).calls.append(len(texts))
         out = np.zeros((len(texts), 16), np.float32)
         for row, text in enumerate(texts):
             for k in range(len(text) - 2):
@@ -54,6 +56,13 @@ def counting_audio():
     CountingAudioEncoder.calls.clear()
     yield CountingAudioEncoder()
     CountingAudioEncoder.calls.clear()
+
+
+@pytest.fixture
+def hashing_text():
+    HashingTextEncoder.calls.clear()
+    yield HashingTextEncoder()
+    HashingTextEncoder.calls.clear()
 
 
 @pytest.fixture(scope="session")
