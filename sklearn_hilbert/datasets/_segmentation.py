@@ -51,12 +51,17 @@ def split_sentences(text):
     Examples
     --------
     >>> from sklearn_hilbert.datasets._segmentation import split_sentences
-    >>> split_sentences("one two. three four!\\nfive")
-    ['one two.', 'three four!', 'five']
+    >>> split_sentences("one two. three four!\\nfive ( six . )")
+    ['one two.', 'three four!', 'five ( six . )']
     """
     sentences = []
-    for line in str(text).splitlines():
-        sentences.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    for line in _CONTROL.sub(" ", str(text)).splitlines():
+        for sentence in _SENTENCE_END.split(line):
+            sentence = sentence.strip()
+            if sentences and sentence and not any(c.isalnum() for c in sentence):
+                sentences[-1] += " " + sentence  # a lone ")" or '"' ends the previous one
+            elif sentence:
+                sentences.append(sentence)
     return sentences
 
 

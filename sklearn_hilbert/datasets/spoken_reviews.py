@@ -104,8 +104,9 @@ def build_spoken_reviews(data_home=None, n_docs=200, max_segments=None, random_s
 
     def build_one(review_id):
         text, sentiment = reviews[review_id]
-        segments = split_into_segments(text, TARGET_WORDS)[:max_segments]
-        segments = [detokenize(s) for s in segments]
+        segments = [detokenize(s) for s in split_into_segments(text, TARGET_WORDS)]
+        # nothing to say in a segment of punctuation or control characters only
+        segments = [s for s in segments if any(c.isalnum() for c in s)][:max_segments]
         voice = voices[review_id]
         name = _wav_name(review_id, voice, len(segments))
         bounds = _boundaries_from_wav(root / "wav" / name, segments, voice)
