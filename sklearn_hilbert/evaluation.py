@@ -94,6 +94,9 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 warnings.filterwarnings("ignore", message=".*least populated class.*")
                 warnings.filterwarnings("ignore", message=re.escape("y_pred contains classes"))
+                # inner grid search on tiny training folds: a candidate may fail to score
+                warnings.filterwarnings("ignore", message=".*test scores are non-finite.*")
+                warnings.filterwarnings("ignore", message=".*Scoring failed.*")
                 start = perf_counter()
                 model.fit(X[train], y[train])
                 fit_seconds = perf_counter() - start

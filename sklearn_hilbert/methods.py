@@ -95,12 +95,32 @@ class LateFusionClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
+class _SmallDataStratifiedKFold(StratifiedKFold):
+    """Stratified K-fold that lowers ``n_splits`` to the smallest class count (at least 2).
+
+    The inner grid of the logistic baselines runs on outer training folds,
+    where a rare class can have fewer members than ``n_splits``.
+    """
+
+    def _k(self, y):
+        counts = np.unique(np.asarray(y), return_counts=True)[1]
+        return int(max(2, min(self.n_splits, counts.min())))
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.n_splits if y is None else self._k(y)
+
+    def split(self, X, y, groups=None):
+        cv = StratifiedKFold(self._k(y), shuffle=self.shuffle, random_state=self.random_state)
+        return cv.split(X, y, groups)
+
+
 def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_state=0):
     """Logistic regression on segment statistics, with an inner grid over ``C``.
 
     Pipeline ``SegmentPooler(modalities) -> StandardScaler -> LogisticRegression
     (class_weight="balanced")`` inside a :class:`~sklearn.model_selection.GridSearchCV`
-    over ``C`` (inner stratified ``inner_cv``-fold CV, log-loss).
+    over ``C`` (inner stratified ``inner_cv``-fold CV, log-loss; fewer folds when
+    a class of the training data has fewer than ``inner_cv`` documents).
 
     Examples
     --------
@@ -117,7 +137,7 @@ def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_stat
         ("standardscaler", StandardScaler()),
         ("logisticregression", LogisticRegression(class_weight="balanced", max_iter=2000)),
     ])
-    cv = StratifiedKFold(inner_cv, shuffle=True, random_state=random_state)
+    cv = _SmallDataStratifiedKFold(inner_cv, shuffle=True, random_state=random_state)
     return GridSearchCV(pipe, {"logisticregression__C": list(C_grid)}, cv=cv,
                         scoring="neg_log_loss", error_score=np.nan)
 

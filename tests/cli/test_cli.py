@@ -1,0 +1,95 @@
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from sklearn_hilbert.cli import main
+
+METHODS = "dummy (prior),logreg text,logreg late fusion,HILBERT"
+
+
+def _read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def cv_report(tiny_corpus, cache_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    code = main(["cv", str(tiny_corpus.manifest), "--label", "sentiment", "--folds", "2",
+                 "--methods", METHODS, "--max-epochs", "2", "--cache", str(cache_dir),
+                 "--attention-docs", "2", "--output", str(out), "--quiet"])
+    assert code == 0
+    return out
+
+
+def test_cv_writes_the_report_folder(cv_report):
+    names = {p.relative_to(cv_report).as_posix() for p in cv_report.rglob("*") if p.is_file()}
+    assert {"results.md", "results.csv", "folds.csv", "oof_predictions.csv",
+            "roc_curves.png"} <= names
+    assert len([n for n in names if n.startswith("attention/") and n.endswith(".png")]) == 2
+    assert (cv_report / "roc_curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cv_tables_hold_every_method_and_fold(cv_report):
+    rows = _read_csv(cv_report / "results.csv")
+    assert [r["method"] for r in rows] == ["Dummy (prior)", "LogReg text", "LogReg late fusion",
+                                           "HILBERT"]
+    for r in rows:
+        assert 0 <= float(r["auc_mean"]) <= 1 and float(r["fit_seconds"]) >= 0
+    assert float(rows[0]["auc_mean"]) == pytest.approx(0.5)
+    folds = _read_csv(cv_report / "folds.csv")
+    assert len(folds) == 4 * 2
+    preds = _read_csv(cv_report / "oof_predictions.csv")
+    assert len(preds) == 4 * 8  # methods x documents (1 repeat)
+    p = np.array([[float(r["proba_negative"]), float(r["proba_positive"])] for r in preds])
+    np.testing.assert_allclose(p.sum(axis=1), 1, atol=1e-5)
+    md = (cv_report / "results.md").read_text()
+    assert "| HILBERT |" in md and "![ROC curves](roc_curves.png)" in md
+    assert "Which segments HILBERT looked at" in md and "attention/review" in md
+
+
+def test_cv_prints_the_table(tiny_corpus, cache_dir, tmp_path, capsys):
+    code = main(["cv", str(tiny_corpus.manifest), "--label", "voice", "--folds", "2",
+                 "--methods", "dummy (prior),logreg audio", "--cache", str(cache_dir),
+                 "--output", str(tmp_path), "--quiet"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "AUC (macro OvR)" in out and "LogReg audio" in out and "G-mean" in out
+    # the voice task has classes with a single document: folds lack them, no crash
+    assert len(_read_csv(tmp_path / "folds.csv")) == 4
+
+
+def test_fit_then_predict(tiny_corpus, cache_dir, tmp_path):
+    model, probs = tmp_path / "model.joblib", tmp_path / "probs.csv"
+    assert main(["fit", str(tiny_corpus.manifest), "--label", "sentiment", "--max-epochs", "2",
+                 "--cache", str(cache_dir), "-o", str(model), "--quiet"]) == 0
+    pipe = joblib.load(model)
+    assert list(pipe.classes_) == ["negative", "positive"]
+    assert main(["predict", str(model), str(tiny_corpus.manifest), "-o", str(probs),
+                 "--quiet"]) == 0
+    rows = _read_csv(probs)
+    assert [r["doc_id"] for r in rows] == list(tiny_corpus.doc_ids)
+    assert list(rows[0]) == ["doc_id", "negative", "positive"]
+    p = np.array([[float(r["negative"]), float(r["positive"])] for r in rows])
+    np.testing.assert_allclose(p, pipe.predict_proba(tiny_corpus.documents), atol=1e-6)
+
+
+def test_errors_are_one_clear_line(tiny_corpus, tmp_path, capsys):
+    assert main(["cv", str(tiny_corpus.manifest), "--label", "mood", "--quiet",
+                 "--cache", "none", "--output", str(tmp_path)]) == 1
+    assert "missing column(s) ['mood']" in capsys.readouterr().err
+    assert main(["cv", str(tiny_corpus.manifest), "--label", "sentiment", "--methods", "svm",
+                 "--quiet"]) == 1
+    assert "Unknown method 'svm'" in capsys.readouterr().err
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).with_name("hilbert")
+    out = subprocess.run([str(script), "methods"], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[-2].startswith("HILBERT")
+    assert len(out.stdout.strip().splitlines()) == 9
