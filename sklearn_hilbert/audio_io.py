@@ -117,7 +117,8 @@ def read_audio(path, start=None, end=None):
                           always_2d=True)
     except (sf.LibsndfileError, RuntimeError) as exc:
         raise AudioError(f"audio file {os.fspath(path)!r} cannot be decoded: {exc}") from None
-    return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), sr
+    mono = data[:, 0] if data.shape[1] == 1 else data.mean(axis=1)
+    return np.ascontiguousarray(mono, dtype=np.float32), sr
 
 
 def slice_frames(start, end, sample_rate, n_frames, path="<audio>"):

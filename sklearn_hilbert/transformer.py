@@ -192,7 +192,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for name in ("_resolved", "_cache_state", "_digests"):
+        for name in ("_resolved", "_cache_state"):
             state.pop(name, None)  # loaded models and cached vectors are not pickled
         return state
 
@@ -246,21 +246,22 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
 
     def _audio_keys(self, docs, n_keep, encoder, progress):
         """Key of every segment's audio; reads each slice once (memoised per file version)."""
-        digests = self.__dict__.setdefault("_digests", {})
+        cache = self._embedding_cache()
         keys, lengths = {}, {}
         with progress_bar(sum(n_keep), "reading audio", progress) as bar:
             for i, doc in enumerate(docs):
                 for j in range(n_keep[i]):
                     seg = doc[j]
                     memo = _file_version(seg)
-                    if memo is not None and memo in digests:
-                        digest, n, rate = digests[memo]
+                    record = None if memo is None else cache.get_record(memo)
+                    if record is not None:
+                        digest, n, rate = record["digest"], record["n"], record["rate"]
                     else:
                         samples, rate = _load(seg, doc, i, j)
                         n = samples.size
                         digest = content_key("", f"sr={rate}", samples.data)
                         if memo is not None:
-                            digests[memo] = (digest, n, rate)
+                            cache.put_record(memo, {"digest": digest, "n": n, "rate": rate})
                     length = resampled_length(n, rate, encoder.sample_rate)
                     if length < encoder.min_samples:
                         raise DocumentError(
@@ -336,14 +337,19 @@ def _check_documents(X):
 
 
 def _file_version(seg):
-    """A key identifying a file-backed segment's samples while the file is unchanged."""
+    """Key naming a file-backed segment's samples while the file is unchanged.
+
+    Built from the file's absolute path, size and modification time (as make and
+    rsync judge changes) and the slice, so a cached run reads no audio at all.
+    """
     if seg.path is None:
         return None
     try:
         st = os.stat(seg.path)
     except OSError:
         return None
-    return (os.path.abspath(seg.path), st.st_size, st.st_mtime_ns, seg.start, seg.end)
+    return content_key("audio-file-v1", "slice", f"{os.path.abspath(seg.path)}\0{st.st_size}\0"
+                       f"{st.st_mtime_ns}\0{seg.start!r}\0{seg.end!r}")
 
 
 def _load(seg, doc, i, j):

@@ -5,7 +5,9 @@ the segment's content (its audio samples or its text), so a segment is encoded
 once whatever document, fold or grid-search candidate it appears in.
 
 On disk each embedding is one small file ``<dir>/<key[:2]>/<key>.emb``: a magic
-header, shape, a BLAKE2 checksum of the payload, then float32 values.  Writes go
+header, the payload's length and BLAKE2 checksum, then float32 values.  Small
+JSON records (``.json``) remember the content digest of an audio slice under the
+file's path, size and modification time, so a cached run reads no audio.  Writes go
 to a temporary file in the same directory followed by :func:`os.replace`, which
 is atomic, so several processes (``n_jobs=2``) can share a directory; a
 truncated or otherwise corrupt file fails its checksum, is deleted and
@@ -13,6 +15,7 @@ recomputed.
 """
 
 import hashlib
+import json
 import os
 import struct
 import tempfile
@@ -21,8 +24,8 @@ import numpy as np
 
 __all__ = ["EmbeddingCache", "content_key"]
 
-_MAGIC = b"SKHEMB1\n"
-_HEADER = struct.Struct("<8sI16s")  # magic, n_values, blake2b-128 of the payload
+_MAGIC = b"SKHEMB2\n"
+_HEADER = struct.Struct("<8sQ16s")  # magic, payload bytes, blake2b-128 of the payload
 
 
 def content_key(encoder_key, kind, payload):
@@ -72,21 +75,22 @@ class EmbeddingCache:
         self.directory = (None if directory is None
                           else os.path.abspath(os.path.expanduser(os.fspath(directory))))
         self._memory = {}
+        self._records = {}
         self.corrupt = 0
 
     def __len__(self):
         return len(self._memory)
 
-    def _path(self, key):
-        return os.path.join(self.directory, key[:2], key + ".emb")
+    def _path(self, key, suffix=".emb"):
+        return os.path.join(self.directory, key[:2], key + suffix)
 
     def get(self, key):
         """Return the embedding stored under ``key``, or ``None``."""
         vec = self._memory.get(key)
         if vec is None and self.directory is not None:
-            vec = self._read(self._path(key))
-            if vec is not None:
-                self._memory[key] = vec
+            payload = self._read(self._path(key))
+            if payload is not None:
+                vec = self._memory[key] = np.frombuffer(payload, dtype="<f4").astype(np.float32)
         return vec
 
     def put(self, key, vector):
@@ -94,20 +98,37 @@ class EmbeddingCache:
         vector = np.ascontiguousarray(vector, dtype=np.float32).reshape(-1)
         self._memory[key] = vector
         if self.directory is not None:
-            self._write(self._path(key), vector)
+            self._write(self._path(key), vector.astype("<f4").tobytes())
+
+    def get_record(self, key):
+        """Return the small JSON record stored under ``key`` (see :meth:`put_record`), or None."""
+        rec = self._records.get(key)
+        if rec is None and self.directory is not None:
+            payload = self._read(self._path(key, ".json"))
+            if payload is not None:
+                try:
+                    rec = self._records[key] = json.loads(payload.decode("utf-8"))
+                except ValueError:
+                    rec = None
+        return rec
+
+    def put_record(self, key, record):
+        """Store a small JSON-serialisable record, e.g. the content digest of an audio slice
+        under a key naming the file's version, so a later run need not read the audio."""
+        self._records[key] = record
+        if self.directory is not None:
+            self._write(self._path(key, ".json"), json.dumps(record).encode("utf-8"))
 
     def _read(self, path):
         try:
             with open(path, "rb") as fh:
                 blob = fh.read()
-        except FileNotFoundError:
-            return None
-        except OSError:
+        except OSError:  # missing (the usual miss) or unreadable
             return None
         try:
             magic, n, digest = _HEADER.unpack_from(blob)
             payload = blob[_HEADER.size:]
-            if (magic != _MAGIC or len(payload) != 4 * n
+            if (magic != _MAGIC or len(payload) != n
                     or hashlib.blake2b(payload, digest_size=16).digest() != digest):
                 raise ValueError("corrupt")
         except (struct.error, ValueError):
@@ -117,14 +138,13 @@ class EmbeddingCache:
             except OSError:
                 pass
             return None
-        return np.frombuffer(payload, dtype="<f4").astype(np.float32)
+        return payload
 
-    def _write(self, path, vector):
+    def _write(self, path, payload):
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
-        payload = vector.astype("<f4").tobytes()
-        header = _HEADER.pack(_MAGIC, vector.size, hashlib.blake2b(payload, digest_size=16).digest())
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".emb")
+        header = _HEADER.pack(_MAGIC, len(payload), hashlib.blake2b(payload, digest_size=16).digest())
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(header + payload)

@@ -113,7 +113,7 @@ def model_directory(spec, what="audio_encoder"):
 
 
 def directory_fingerprint(directory):
-    """Digest of a model directory: its JSON/text files' content and every file's size and mtime.
+    """Digest of a model directory: its small config files' content, every file's size and mtime.
 
     Changes whenever the model is replaced (for instance fine-tuned and saved
     again), so cached embeddings of the old weights are not reused.
@@ -128,7 +128,7 @@ def directory_fingerprint(directory):
             st = os.stat(full)
             rel = os.path.relpath(full, directory)
             h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-            if name.endswith((".json", ".txt")) and st.st_size < 1 << 20:
+            if name.endswith((".json", ".txt")) and st.st_size < 1 << 16:  # configs
                 with open(full, "rb") as fh:
                     h.update(fh.read())
     return h.hexdigest()[:20]

@@ -254,3 +254,30 @@ def test_unreachable_hub_fails_fast(monkeypatch, hashing_text):
     with pytest.raises(ModelNotAvailableError, match="cannot be reached \\(no network\\)"):
         FrozenEncoderTransformer(text_encoder="sentence-transformers/paraphrase-TinyBERT-L6-v2"
                                  ).transform(_docs(1))
+
+
+def test_cached_run_reads_no_audio_but_notices_changed_files(tmp_path, hashing_text,
+                                                             counting_audio, monkeypatch):
+    import os
+
+    from sklearn_hilbert import documents
+
+    sf.write(tmp_path / "a.wav", noise(2.0, seed=1), SR)
+    docs = [Document.from_audio_file(tmp_path / "a.wav", [(0, 1, "one"), (1, 2, "two")])]
+    params = dict(text_encoder=hashing_text, audio_encoder=counting_audio, cache=tmp_path / "c")
+    first = FrozenEncoderTransformer(**params).transform(docs)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("audio was read")
+
+    with monkeypatch.context() as m:
+        m.setattr(documents, "read_audio", no_reading)
+        again = FrozenEncoderTransformer(**params).transform(docs)
+    np.testing.assert_array_equal(again["audio"], first["audio"])
+
+    st = os.stat(tmp_path / "a.wav")
+    sf.write(tmp_path / "a.wav", noise(2.0, seed=2), SR)  # same size, new content
+    os.utime(tmp_path / "a.wav", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    changed = FrozenEncoderTransformer(**params).transform(docs)
+    assert not np.allclose(changed["audio"], first["audio"])
+    assert CountingAudioEncoder.calls == [2, 2], CountingAudioEncoder.calls
