@@ -1,0 +1,467 @@
+"""``HilbertClassifier``: the HILBERT network as a scikit-learn classifier."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import EarlyStopping, GradientNormClipping, PassthroughScoring
+from skorch.dataset import Dataset
+from skorch.helper import predefined_split
+
+from ._validation import check_segment_tensors, n_features_of
+from .nn import TERMS, HilbertLoss, HilbertModule
+from .nn.net import HilbertNet
+
+
+def _check_labels(y, n_docs):
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (one label per document), got shape {y.shape}.")
+    if y.shape[0] != n_docs:
+        raise ValueError(f"X holds {n_docs} documents but y holds {y.shape[0]} labels.")
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError(f"y holds NaN for document {int(np.flatnonzero(np.isnan(y))[0])}.")
+    if y.dtype.kind == "O":
+        missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and v != v)]
+        if missing:
+            raise ValueError(f"y holds a missing label (None/NaN) for document {missing[0]}.")
+    check_classification_targets(y)
+    return y
+
+
+class HilbertClassifier(ClassifierMixin, BaseEstimator):
+    """HILBERT: attention over segments, joint-centric contrastive alignment, MoE head.
+
+    Takes the segment tensors of :class:`~sklearn_hilbert.FrozenEncoderTransformer`
+    (``audio (n, S, d_a)``, ``text (n, S, d_t)``, ``mask (n, S)``) and trains the
+    HILBERT network (a skorch net, kept as ``net_``) with the total loss
+    ``CE + lambda_contrastive L_con + lambda_cka L_cka + lambda_mi L_mi +
+    lambda_balance L_balance``.  See ``docs/model.md`` for the formulas.
+
+    Parameters
+    ----------
+    d_model : int, default=128
+        Width of the attention layers.
+    n_heads : int, default=4
+        Attention heads; must divide ``d_model``.
+    proj_dim : int, default=128
+        Width of the shared L2-normalised projector used by the auxiliary losses.
+    n_experts : int, default=8
+        Experts of the Mixture-of-Experts head (``head="moe"``).
+    expert_hidden : tuple of int, default=(32, 32)
+        Hidden sizes of each expert (and of the ``head="mlp"`` replacement).
+    head_hidden : tuple of int, default=(32, 16)
+        Hidden sizes of the classification MLP after the experts.
+    dropout : float, default=0.1
+        Dropout rate throughout the network.
+    temperature : float, default=0.5
+        Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
+    contrastive : {"dual", "pairwise"} or None, default="dual"
+        ``"dual"``: joint-centric dual contrastive loss (HILBERT);
+        ``"pairwise"``: CLIP-style audio-text InfoNCE; None: no contrastive term.
+    head : {"moe", "mlp"}, default="moe"
+        Mixture of Experts or a single MLP of the same width.
+    lambda_contrastive : float, default=0.1
+        Weight of the contrastive term.
+    lambda_cka : float, default=0.1
+        Weight of the CKA alignment term.
+    lambda_mi : float, default=0.1
+        Weight of the mutual-information balance term.
+    lambda_balance : float, default=0.01
+        Weight of the MoE load-balancing term.
+    max_epochs : int, default=20
+        Training epochs (an upper bound with early stopping).
+    lr : float, default=2e-3
+        AdamW learning rate.
+    batch_size : int, default=32
+        Documents per batch.  The last, shorter training batch is dropped
+        (the auxiliary losses need negatives); a training set smaller than
+        ``batch_size`` is one batch.
+    weight_decay : float, default=1e-4
+        AdamW weight decay.
+    class_weight : "balanced", dict or None, default="balanced"
+        Weights of the cross-entropy per class.
+    sampler : imbalanced-learn sampler or None, default=None
+        A sampler that selects existing documents (e.g. ``RandomOverSampler``,
+        ``RandomUnderSampler``), applied to document indices before training.
+    validation_fraction : float or None, default=None
+        Fraction of the training documents held out (stratified) for early
+        stopping on the validation cross-entropy.  None trains for ``max_epochs``.
+    patience : int, default=10
+        Epochs without improvement of ``valid_ce`` before stopping; the best
+        epoch's weights are restored.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the validation
+        split.  With an int, ``fit`` is reproducible bit for bit on CPU.
+    device : str, default="cpu"
+        Torch device.
+    verbose : int, default=0
+        skorch's per-epoch log when > 0.
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the column order of :meth:`predict_proba`.
+    net_ : skorch.NeuralNet
+        The trained skorch net (module in ``net_.module_``).
+    history_ : skorch.History
+        Per-epoch ``train_loss`` and each term ``train_ce``, ``train_contrastive``,
+        ``train_cka``, ``train_mi``, ``train_balance`` (and ``valid_*``).
+    n_features_audio_, n_features_text_ : int
+        Segment embedding widths seen in ``fit``.
+    n_epochs_ : int
+        Epochs actually trained.
+
+    See Also
+    --------
+    sklearn_hilbert.SegmentPooler : pooled features for logistic baselines.
+    sklearn_hilbert.ablation.ABLATIONS : parameters of the paper's ablations.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert import HilbertClassifier
+    >>> from sklearn_hilbert.datasets import make_segment_data
+    >>> X, y = make_segment_data(n_docs=60, n_segments=(4, 8), random_state=0)
+    >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X).shape
+    (60, 2)
+    >>> sorted(k for k in clf.history_[-1] if k.startswith("train_"))[:3]
+    ['train_balance', 'train_batch_count', 'train_cka']
+    """
+
+    _parameter_constraints = {
+        "d_model": [Interval(Integral, 1, None, closed="left")],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "proj_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_experts": [Interval(Integral, 1, None, closed="left")],
+        "expert_hidden": [tuple, list],
+        "head_hidden": [tuple, list],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "contrastive": [StrOptions({"dual", "pairwise"}), None],
+        "head": [StrOptions({"moe", "mlp"})],
+        "lambda_contrastive": [Interval(Real, 0, None, closed="left")],
+        "lambda_cka": [Interval(Real, 0, None, closed="left")],
+        "lambda_mi": [Interval(Real, 0, None, closed="left")],
+        "lambda_balance": [Interval(Real, 0, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "sampler": [HasMethods(["fit_resample"]), None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    def __init__(
+        self,
+        d_model=128,
+        n_heads=4,
+        proj_dim=128,
+        n_experts=8,
+        expert_hidden=(32, 32),
+        head_hidden=(32, 16),
+        dropout=0.1,
+        temperature=0.5,
+        contrastive="dual",
+        head="moe",
+        lambda_contrastive=0.1,
+        lambda_cka=0.1,
+        lambda_mi=0.1,
+        lambda_balance=0.01,
+        max_epochs=20,
+        lr=2e-3,
+        batch_size=32,
+        weight_decay=1e-4,
+        class_weight="balanced",
+        sampler=None,
+        validation_fraction=None,
+        patience=10,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        callbacks=None,
+    ):
+        self.d_model = d_model
+        self.n_heads = n_heads
+        self.proj_dim = proj_dim
+        self.n_experts = n_experts
+        self.expert_hidden = expert_hidden
+        self.head_hidden = head_hidden
+        self.dropout = dropout
+        self.temperature = temperature
+        self.contrastive = contrastive
+        self.head = head
+        self.lambda_contrastive = lambda_contrastive
+        self.lambda_cka = lambda_cka
+        self.lambda_mi = lambda_mi
+        self.lambda_balance = lambda_balance
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.weight_decay = weight_decay
+        self.class_weight = class_weight
+        self.sampler = sampler
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    # ------------------------------------------------------------------ fit
+    def _check_params(self):
+        self._validate_params()
+        if self.d_model % self.n_heads:
+            raise ValueError(
+                f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
+            )
+        for name in ("expert_hidden", "head_hidden"):
+            sizes = getattr(self, name)
+            if not sizes or not all(isinstance(s, Integral) and s > 0 for s in sizes):
+                raise ValueError(f"{name} must be a non-empty tuple of positive ints, got {sizes!r}.")
+
+    def _class_weights(self, y_enc):
+        n_classes = len(self.classes_)
+        if self.class_weight is None:
+            return None
+        if self.class_weight == "balanced":
+            present = np.unique(y_enc)
+            weights = np.ones(n_classes)
+            weights[present] = compute_class_weight("balanced", classes=present, y=y_enc)
+            return torch.as_tensor(weights, dtype=torch.float32)
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(f"class_weight names classes not in y: {sorted(map(str, unknown))}.")
+        return torch.as_tensor(
+            [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()],
+            dtype=torch.float32,
+        )
+
+    def _resample(self, X, y_enc):
+        if self.sampler is None:
+            return X, y_enc
+        index = np.arange(len(y_enc)).reshape(-1, 1)
+        index_res, y_res = clone(self.sampler).fit_resample(index, y_enc)
+        index_res = np.asarray(index_res).ravel()
+        if not (
+            np.all(index_res == np.round(index_res))
+            and index_res.min() >= 0
+            and index_res.max() < len(y_enc)
+            and np.array_equal(y_enc[index_res.astype(int)], np.asarray(y_res))
+        ):
+            raise ValueError(
+                f"sampler {type(self.sampler).__name__} created synthetic samples; HilbertClassifier "
+                "resamples whole documents, so use a sampler that selects existing samples "
+                "(RandomOverSampler, RandomUnderSampler, NearMiss on indices is meaningless too)."
+            )
+        index_res = index_res.astype(int)
+        return X[index_res], y_enc[index_res]
+
+    def _validation_split(self, X, y_enc, seed):
+        if self.validation_fraction is None:
+            return X, y_enc, None
+        splitter = StratifiedShuffleSplit(
+            n_splits=1, test_size=self.validation_fraction, random_state=seed
+        )
+        try:
+            train, valid = next(splitter.split(np.zeros(len(y_enc)), y_enc))
+        except ValueError as exc:
+            raise ValueError(
+                f"Cannot hold out validation_fraction={self.validation_fraction} of "
+                f"{len(y_enc)} documents stratified by class ({exc}). Use more documents, a "
+                "larger fraction or validation_fraction=None."
+            ) from None
+        return X[train], y_enc[train], Dataset(X[valid], y_enc[valid])
+
+    def _build_net(self, n_train, class_weight, valid_dataset):
+        terms = [(f"train_{t}", PassthroughScoring(f"train_{t}", on_train=True)) for t in TERMS]
+        callbacks = terms + [("gradient_clipping", GradientNormClipping(1.0))]
+        if valid_dataset is not None:
+            callbacks += [(f"valid_{t}", PassthroughScoring(f"valid_{t}")) for t in TERMS]
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(monitor="valid_ce", patience=self.patience, load_best=True),
+                )
+            )
+        callbacks += list(self.callbacks or [])
+        project = bool(self.contrastive and self.lambda_contrastive) or bool(
+            self.lambda_cka or self.lambda_mi
+        )
+        return HilbertNet(
+            module=HilbertModule,
+            module__d_audio=self.n_features_audio_,
+            module__d_text=self.n_features_text_,
+            module__n_classes=len(self.classes_),
+            module__d_model=self.d_model,
+            module__n_heads=self.n_heads,
+            module__proj_dim=self.proj_dim,
+            module__n_experts=self.n_experts,
+            module__expert_hidden=tuple(self.expert_hidden),
+            module__head_hidden=tuple(self.head_hidden),
+            module__head=self.head,
+            module__dropout=self.dropout,
+            module__project=project,
+            criterion=HilbertLoss,
+            criterion__weight=class_weight,
+            criterion__contrastive=self.contrastive,
+            criterion__temperature=self.temperature,
+            criterion__lambda_contrastive=self.lambda_contrastive,
+            criterion__lambda_cka=self.lambda_cka,
+            criterion__lambda_mi=self.lambda_mi,
+            criterion__lambda_balance=self.lambda_balance if self.head == "moe" else 0.0,
+            optimizer=torch.optim.AdamW,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=min(self.batch_size, n_train),
+            iterator_train__shuffle=True,
+            iterator_train__drop_last=True,
+            iterator_valid__batch_size=max(self.batch_size, 64),
+            train_split=None if valid_dataset is None else predefined_split(valid_dataset),
+            callbacks=callbacks,
+            device=self.device,
+            verbose=self.verbose,
+        )
+
+    def fit(self, X, y):
+        """Train the network on segment tensors.
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors: ``audio (n, S, d_a)``, ``text (n, S, d_t)``, ``mask (n, S)``.
+        y : array-like of shape (n,)
+            Document labels (any hashable labels; at least two classes).
+
+        Returns
+        -------
+        self : HilbertClassifier
+        """
+        self._check_params()
+        X = check_segment_tensors(X)
+        y = _check_labels(y, len(X))
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"y holds a single class ({self.classes_[0]!r}); a classifier needs at least 2."
+            )
+        y_enc = encoder.transform(y).astype(np.int64)
+        dims = n_features_of(X)
+        self.n_features_audio_, self.n_features_text_ = dims["audio"], dims["text"]
+
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        X_fit, y_fit = self._resample(X, y_enc)
+        X_fit, y_fit, valid = self._validation_split(X_fit, y_fit, seed)
+        class_weight = self._class_weights(y_fit)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            net = self._build_net(len(y_fit), class_weight, valid)
+            net.fit(X_fit, y_fit)
+        self.net_ = net
+        self.history_ = net.history
+        self.n_epochs_ = len(net.history)
+        return self
+
+    # -------------------------------------------------------------- predict
+    def _check_X(self, X):
+        check_is_fitted(self, "net_")
+        X = check_segment_tensors(X)
+        dims = n_features_of(X)
+        fitted = {"audio": self.n_features_audio_, "text": self.n_features_text_}
+        for key, d in dims.items():
+            if d != fitted[key]:
+                raise ValueError(
+                    f"X['{key}'] has {d} features per segment, but HilbertClassifier was "
+                    f"fitted with {fitted[key]} (different encoder between fit and predict?)."
+                )
+        return X
+
+    def _forward(self, X):
+        """Yield ``(logits, representations)`` per inference batch, eval mode."""
+        X = self._check_X(X)
+        self.net_.module_.eval()
+        with torch.inference_mode():
+            yield from self.net_.forward_iter(X, training=False)
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+
+        Returns
+        -------
+        proba : ndarray of shape (n, n_classes)
+        """
+        logits = torch.cat([out[0] for out in self._forward(X)])
+        return torch.softmax(logits.double(), dim=1).numpy()
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`."""
+        logits = torch.cat([out[0] for out in self._forward(X)])
+        return torch.log_softmax(logits.double(), dim=1).numpy()
+
+    def decision_function(self, X):
+        """Logits ``(n, n_classes)`` (for two classes, the logit difference ``(n,)``)."""
+        logits = torch.cat([out[0] for out in self._forward(X)]).double().numpy()
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
+
+    def predict(self, X):
+        """Most probable class of each document."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def _collect(self, X, keys):
+        outs = [out[1] for out in self._forward(X)]
+        return {k: torch.cat([o[k] for o in outs]).numpy() for k in keys}
+
+    def attention_weights(self, X):
+        """Attention-pooling weights over segments: which segments each encoder looked at.
+
+        Returns
+        -------
+        weights : dict of ndarray of shape (n, S)
+            ``"audio"``, ``"text"`` and ``"joint"``; zero on padding, rows sum to 1.
+        """
+        w = self._collect(X, [f"attention_{m}" for m in ("audio", "text", "joint")])
+        return {k.removeprefix("attention_"): v for k, v in w.items()}
+
+    def embed(self, X):
+        """Document representations learned by the network.
+
+        Returns
+        -------
+        embeddings : dict of ndarray
+            ``"audio"``, ``"text"``, ``"joint"``: the pooled document vectors
+            ``h_*`` of shape (n, d_model).
+        """
+        h = self._collect(X, [f"h_{m}" for m in ("audio", "text", "joint")])
+        return {k.removeprefix("h_"): v for k, v in h.items()}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.dict = True
+        tags.non_deterministic = self.random_state is None
+        return tags

@@ -1,0 +1,116 @@
+"""``HilbertModule``: the full HILBERT network (DESIGN.md section 4)."""
+
+import torch
+from torch import nn
+
+from .layers import (
+    DenseExpert,
+    JointEncoder,
+    MixtureOfExperts,
+    ModalityEncoder,
+    SegmentProjection,
+    SharedProjector,
+    mlp,
+)
+
+
+class HilbertModule(nn.Module):
+    """HILBERT network: modality encoders, cross-modal joint encoder, projector, MoE head.
+
+    Parameters
+    ----------
+    d_audio, d_text : int
+        Widths of the frozen audio and text segment embeddings.
+    n_classes : int
+        Number of output logits.
+    d_model : int, default=128
+        Width of the attention layers.
+    n_heads : int, default=4
+        Attention heads; must divide ``d_model``.
+    proj_dim : int, default=128
+        Output width of the shared, L2-normalised projector.
+    n_experts : int, default=8
+        Number of experts of the MoE head.
+    expert_hidden : tuple of int, default=(32, 32)
+        Hidden sizes of each expert MLP (the MLP head uses the same).
+    head_hidden : tuple of int, default=(32, 16)
+        Hidden sizes of the classification MLP after the experts.
+    head : {"moe", "mlp"}, default="moe"
+        Mixture of Experts or a single MLP of the same width.
+    dropout : float, default=0.1
+        Dropout in attention, feed-forward and MLP layers.
+    project : bool, default=True
+        Whether to compute the projections ``z`` (only the auxiliary losses use them).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_hilbert.nn import HilbertModule
+    >>> net = HilbertModule(d_audio=6, d_text=5, n_classes=3, d_model=16, proj_dim=8).eval()
+    >>> mask = torch.tensor([[True, True, False], [True, False, False]])
+    >>> logits, reps = net(torch.randn(2, 3, 6), torch.randn(2, 3, 5), mask)
+    >>> tuple(logits.shape), tuple(reps["z_joint"].shape)
+    ((2, 3), (2, 8))
+    """
+
+    def __init__(
+        self,
+        d_audio,
+        d_text,
+        n_classes,
+        d_model=128,
+        n_heads=4,
+        proj_dim=128,
+        n_experts=8,
+        expert_hidden=(32, 32),
+        head_hidden=(32, 16),
+        head="moe",
+        dropout=0.1,
+        project=True,
+    ):
+        super().__init__()
+        self.project_audio = SegmentProjection(d_audio, d_model, dropout)
+        self.project_text = SegmentProjection(d_text, d_model, dropout)
+        self.audio_encoder = ModalityEncoder(d_model, n_heads, dropout)
+        self.text_encoder = ModalityEncoder(d_model, n_heads, dropout)
+        self.joint_encoder = JointEncoder(d_model, n_heads, dropout)
+        self.projector = SharedProjector(d_model, proj_dim) if project else None
+        if head == "moe":
+            self.experts = MixtureOfExperts(3 * d_model, expert_hidden, n_experts, dropout)
+        elif head == "mlp":
+            self.experts = DenseExpert(3 * d_model, expert_hidden, dropout)
+        else:
+            raise ValueError(f"head must be 'moe' or 'mlp', got {head!r}")
+        self.classifier = mlp(
+            [expert_hidden[-1], *head_hidden, n_classes], dropout, final_activation=False
+        )
+
+    def forward(self, audio, text, mask):
+        """Return ``(logits, representations)``.
+
+        ``representations`` holds the document vectors ``h_audio``, ``h_text``,
+        ``h_joint``, their projections ``z_*`` (when ``project``), the MoE
+        gate probabilities ``gate`` (MoE head only) and the pooling weights
+        ``attention_*`` ``(B, S)``.
+        """
+        mask = mask.bool()
+        x_a = self.project_audio(audio, mask)
+        x_t = self.project_text(text, mask)
+        h_a, w_a = self.audio_encoder(x_a, mask)
+        h_t, w_t = self.text_encoder(x_t, mask)
+        h_j, w_j = self.joint_encoder(x_a, x_t, mask)
+        reps = {
+            "h_audio": h_a,
+            "h_text": h_t,
+            "h_joint": h_j,
+            "attention_audio": w_a,
+            "attention_text": w_t,
+            "attention_joint": w_j,
+        }
+        if self.projector is not None:
+            z = self.projector(torch.stack([h_a, h_t, h_j]))
+            reps.update(z_audio=z[0], z_text=z[1], z_joint=z[2])
+        mixed, gate = self.experts(torch.cat([h_a, h_t, h_j], dim=-1))
+        if gate is not None:
+            reps["gate"] = gate
+        return self.classifier(mixed), reps
