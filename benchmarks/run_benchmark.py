@@ -10,17 +10,18 @@ Usage::
 
     python benchmarks/run_benchmark.py                      # 600 docs, 5 folds x 2 repeats
     python benchmarks/run_benchmark.py --n-docs 200 --repeats 1 --no-doc   # a quick look
+    python benchmarks/run_benchmark.py --tasks voice &   # one process per task, in parallel
 """
 
 import argparse
 import json
-import platform
 import shlex
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_description, write_section  # noqa: E402
@@ -53,7 +54,11 @@ def parse_args(argv=None):
     p.add_argument("--output", default="benchmarks/results/spoken",
                    help="folder of the per-task report folders")
     p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (1: fastest for the small networks, robust when shared)")
     p.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
+    p.add_argument("--doc-only", action="store_true",
+                   help="only rewrite the docs section from the finished tasks' summaries")
     return p.parse_args(argv)
 
 
@@ -81,32 +86,52 @@ def reading(task, rows):
     return text
 
 
-def section(args, command, setup, results, wall):
+def section(summaries):
+    """The ``spoken`` section of docs/benchmarks.md from the per-task summaries."""
+    first = next(iter(summaries.values()))
+    commands = sorted({s["command"] for s in summaries.values()})
     lines = [
         "## Spoken reviews: HILBERT vs logistic baselines", "",
-        f"Command: `{command}`", "",
-        f"Machine: {machine_description()}.", "",
-        setup, "",
+        "Command(s), one process per task (they can run in parallel, sharing the corpus "
+        "and the embedding cache):", "",
+        *[f"    {c}" for c in commands], "",
+        f"Machine: {first['machine']}.", "",
+        first["setup"], "",
     ]
-    for task, rows in results.items():
+    for task, summary in summaries.items():
+        rows = summary["rows"]
         lines += [f"### Task `{task}` ({TASK_NOTES[task]})", "", markdown_table(rows), "",
-                  f"Wall time of the cross-validation: {wall[task]:.0f} s. Total seconds per "
-                  "method (all folds, fit + predict): " + ", ".join(
+                  f"Wall time of this task's cross-validation: {summary['wall']:.0f} s. Total "
+                  "seconds per method (all folds, fit + predict): " + ", ".join(
                       f"{r['method']} {r['total_seconds']:.0f}" for r in rows) + ".", ""]
     lines += ["### Reading", ""]
-    lines += [f"- {reading(task, rows)}" for task, rows in results.items()]
+    lines += [f"- {reading(task, s['rows'])}" for task, s in summaries.items()]
     lines += ["", "Sentiment is carried by the words, voice by the sound, joint by both; "
               "the logistic baselines see mean and std of the segment embeddings, HILBERT the "
               "segments themselves. Figures come from this single run; fold spreads (± std "
               "over folds) are the noise to judge differences against."]
-    missing = [t for t in args.tasks.split(",") if t not in results]
+    missing = [t for t in TASKS if t not in summaries]
     if missing:
-        lines += ["", f"Not run yet / not finished: {', '.join(missing)}."]
+        lines += ["", f"Not run / not finished: {', '.join(missing)}."]
     return "\n".join(lines)
+
+
+def collect(output):
+    """Summaries of the tasks finished so far under ``output``, in task order."""
+    found = {}
+    for task in TASKS:
+        path = Path(output) / task / "summary.json"
+        if path.exists():
+            found[task] = json.loads(path.read_text())
+    return found
 
 
 def main(argv=None):
     args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    if args.doc_only:
+        write_section("spoken", section(collect(args.output)))
+        return
     command = "python benchmarks/run_benchmark.py " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     t0 = time.perf_counter()
@@ -130,10 +155,9 @@ def main(argv=None):
         f"with max_epochs={args.max_epochs}, other parameters at their defaults; logistic "
         f"baselines with an inner 3-fold grid over C in (0.01, 0.1, 1). Building the corpus "
         f"took {t_corpus:.0f} s and encoding {t_encode:.0f} s "
-        "(both cached for later runs; not included in the per-method times). Python "
-        f"{platform.python_version()}.")
+        f"(both cached for later runs; not included in the per-method times). torch threads: "
+        f"{args.threads}.")
     print(setup, flush=True)
-    results, wall = {}, {}
     texts = [[s.text for s in d.segments][: int(k)] for d, k in zip(docs, n_seg)]
     for j, task in enumerate(tasks):
         y = labels[:, j]
@@ -142,16 +166,16 @@ def main(argv=None):
         start = time.perf_counter()
         res = cross_validate_methods(methods, X, y, n_splits=args.folds,
                                      n_repeats=args.repeats, random_state=args.random_state)
-        wall[task] = time.perf_counter() - start
+        wall = time.perf_counter() - start
         out = Path(args.output) / task
         rows = write_report(res, out, doc_ids=[d.doc_id for d in docs], texts=texts,
                             title=f"Spoken reviews benchmark: {task}", description=setup)
-        results[task] = rows
-        (out / "summary.json").write_text(json.dumps({"rows": rows, "wall": wall[task]},
-                                                     indent=1))
-        print(f"\n{task} ({wall[task]:.0f} s)\n{text_table(rows)}\n", flush=True)
+        summary = {"rows": rows, "wall": wall, "command": command, "setup": setup,
+                   "machine": machine_description()}
+        (out / "summary.json").write_text(json.dumps(summary, indent=1))
+        print(f"\n{task} ({wall:.0f} s)\n{text_table(rows)}\n", flush=True)
         if not args.no_doc:
-            write_section("spoken", section(args, command, setup, results, wall))
+            write_section("spoken", section(collect(args.output)))
     print(f"Total {time.perf_counter() - t0:.0f} s")
 
 

@@ -45,6 +45,9 @@ def _add_model_options(p):
     p.add_argument("--max-epochs", type=int, default=None,
                    help="HilbertClassifier max_epochs (default: the classifier's)")
     p.add_argument("--random-state", type=int, default=0, help="seed of folds and networks")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (default: 1, the fastest for the small HILBERT networks "
+                        "and robust on a shared machine; raise it for big encoders)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
 
@@ -251,6 +254,10 @@ def cmd_methods(args):
 def main(argv=None):
     """Entry point of the ``hilbert`` console script."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "threads", None):
+        import torch
+
+        torch.set_num_threads(args.threads)
     try:
         if args.command == "cv":
             run_cv(args.manifest, args.label, args)

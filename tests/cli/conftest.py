@@ -2,10 +2,23 @@
 
 import numpy as np
 import pytest
+import torch
+from threadpoolctl import threadpool_limits
 
 from sklearn_hilbert.datasets.spoken_reviews import fetch_spoken_reviews
 
 N_DOCS, N_SEG = 8, 3
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """One BLAS/torch thread: these models are tiny, and spinning threads on a shared
+    2-core machine slow them down many times over."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 import csv
-import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import joblib
@@ -88,8 +88,10 @@ def test_errors_are_one_clear_line(tiny_corpus, tmp_path, capsys):
     assert "Unknown method 'svm'" in capsys.readouterr().err
 
 
-def test_console_script_is_installed():
-    script = Path(sys.executable).with_name("hilbert")
-    out = subprocess.run([str(script), "methods"], capture_output=True, text=True, check=True)
-    assert out.stdout.split("\n")[-2].startswith("HILBERT")
-    assert len(out.stdout.strip().splitlines()) == 9
+def test_console_script_is_installed(capsys):
+    (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "hilbert"]
+    assert entry.value == "sklearn_hilbert.cli:main"
+    assert Path(sys.executable).with_name("hilbert").exists()
+    assert main(["methods"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 9 and out[-1].startswith("HILBERT")
