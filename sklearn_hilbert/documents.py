@@ -129,8 +129,13 @@ class Segment:
         for k, v in state.items():
             setattr(self, k, v)
 
-    def load_audio(self):
+    def load_audio(self, check=True):
         """Return the segment's waveform as ``(mono float32 samples, sample_rate)``.
+
+        Parameters
+        ----------
+        check : bool, default=True
+            Check that every sample is finite.
 
         Raises
         ------
@@ -142,13 +147,20 @@ class Segment:
             samples, sr = to_mono(self.audio), int(self.sample_rate)
         else:
             samples, sr = read_audio(self.path, self.start, self.end)
-        if not np.isfinite(samples.sum(dtype=np.float64)):
-            bad = int(np.count_nonzero(~np.isfinite(samples)))
-            raise AudioError(f"the audio holds {bad} NaN or infinite sample(s)")
+        if check:
+            bad = _count_non_finite(samples)
+            if bad:
+                raise AudioError(f"the audio holds {bad} NaN or infinite sample(s)")
         return samples, sr
 
-    def check(self):
-        """Check what can be checked without reading a file; raise ``ValueError`` if bad."""
+    def check(self, samples=True):
+        """Check what can be checked without reading a file; raise ``ValueError`` if bad.
+
+        Parameters
+        ----------
+        samples : bool, default=True
+            Also scan an in-memory waveform for NaN and infinite values.
+        """
         if not isinstance(self.text, str):
             raise ValueError(f"text must be a string, got {type(self.text).__name__} "
                              f"({self.text!r})")
@@ -161,12 +173,12 @@ class Segment:
                     or self.sample_rate <= 0:
                 raise ValueError(f"sample_rate must be a positive integer with `audio`, "
                                  f"got {self.sample_rate!r}")
-            samples = to_mono(self.audio)
-            if samples.size == 0:
+            if np.ndim(self.audio) == 0 or np.size(self.audio) == 0:
                 raise ValueError("the audio array is empty")
-            if not np.isfinite(samples.sum(dtype=np.float64)):
-                bad = int(np.count_nonzero(~np.isfinite(samples)))
-                raise ValueError(f"the audio holds {bad} NaN or infinite sample(s)")
+            if samples:
+                bad = _count_non_finite(to_mono(self.audio))
+                if bad:
+                    raise ValueError(f"the audio holds {bad} NaN or infinite sample(s)")
         else:
             start = 0.0 if self.start is None else self.start
             if self.end is not None and not float(self.end) > float(start):
@@ -258,8 +270,16 @@ class Document:
             built.append(Segment(text, path=path, start=_seconds(start), end=_seconds(end)))
         return cls(built, doc_id=doc_id, metadata=metadata)
 
-    def check(self, doc_index=None):
-        """Raise :class:`DocumentError` for what can be seen without reading files."""
+    def check(self, doc_index=None, samples=True):
+        """Raise :class:`DocumentError` for what can be seen without reading files.
+
+        Parameters
+        ----------
+        doc_index : int, default=None
+            Position of the document in ``X``, for messages.
+        samples : bool, default=True
+            Also scan in-memory waveforms for NaN and infinite values.
+        """
         if len(self.segments) == 0:
             raise DocumentError("the document has no segment; every document needs at least one",
                                 doc_id=self.doc_id, doc_index=doc_index)
@@ -268,7 +288,7 @@ class Document:
                 raise DocumentError(f"expected a Segment, got {type(seg).__name__}",
                                     doc_id=self.doc_id, doc_index=doc_index, segment_index=j)
             try:
-                seg.check()
+                seg.check(samples=samples)
             except (ValueError, TypeError, AudioError) as exc:
                 raise DocumentError(str(exc), doc_id=self.doc_id, doc_index=doc_index,
                                     segment_index=j) from None
@@ -293,6 +313,14 @@ class Document:
     def __repr__(self):
         name = "" if self.doc_id is None else f"{self.doc_id!r}, "
         return f"Document({name}{len(self.segments)} segments)"
+
+
+def _count_non_finite(samples):
+    """Number of NaN or infinite samples (a float32 sum first: one fast pass when all is well)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(samples.sum()):
+            return 0
+    return int(np.count_nonzero(~np.isfinite(samples)))
 
 
 def _seconds(value):

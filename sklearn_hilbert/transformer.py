@@ -3,6 +3,7 @@
 import os
 import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -245,32 +246,42 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
                 for i, doc in enumerate(docs) for j in range(n_keep[i])}
 
     def _audio_keys(self, docs, n_keep, encoder, progress):
-        """Key of every segment's audio; reads each slice once (memoised per file version)."""
+        """Key and length of every segment's audio.
+
+        Each slice is read and hashed once, in a few threads (soundfile, numpy and
+        hashlib release the GIL); a file-backed slice whose file is unchanged since
+        a previous run is not read at all (its digest is remembered in the cache).
+        """
         cache = self._embedding_cache()
+        where = [(i, j) for i in range(len(docs)) for j in range(n_keep[i])]
+
+        def digest(ij):
+            i, j = ij
+            seg = docs[i][j]
+            memo = _file_version(seg)
+            record = None if memo is None else cache.get_record(memo)
+            if record is not None:
+                return record["digest"], record["n"], record["rate"]
+            samples, rate = _load(seg, docs[i], i, j)
+            found = (content_key("", f"sr={rate}", samples.data), int(samples.size), int(rate))
+            if memo is not None:
+                cache.put_record(memo, dict(zip(("digest", "n", "rate"), found)))
+            return found
+
         keys, lengths = {}, {}
-        with progress_bar(sum(n_keep), "reading audio", progress) as bar:
-            for i, doc in enumerate(docs):
-                for j in range(n_keep[i]):
-                    seg = doc[j]
-                    memo = _file_version(seg)
-                    record = None if memo is None else cache.get_record(memo)
-                    if record is not None:
-                        digest, n, rate = record["digest"], record["n"], record["rate"]
-                    else:
-                        samples, rate = _load(seg, doc, i, j)
-                        n = samples.size
-                        digest = content_key("", f"sr={rate}", samples.data)
-                        if memo is not None:
-                            cache.put_record(memo, {"digest": digest, "n": n, "rate": rate})
-                    length = resampled_length(n, rate, encoder.sample_rate)
-                    if length < encoder.min_samples:
-                        raise DocumentError(
-                            f"the audio lasts {n / rate:.4f} s, shorter than the "
-                            f"{encoder.min_samples / encoder.sample_rate:.4f} s the audio encoder "
-                            "needs", doc_id=doc.doc_id, doc_index=i, segment_index=j)
-                    keys[i, j] = content_key(encoder.cache_key, "audio", digest)
-                    lengths[i, j] = length
-                    bar.update()
+        workers = min(4, os.cpu_count() or 1)
+        with progress_bar(len(where), "reading audio", progress) as bar, \
+                ThreadPoolExecutor(workers) as pool:
+            for (i, j), (dig, n, rate) in zip(where, pool.map(digest, where)):
+                length = resampled_length(n, rate, encoder.sample_rate)
+                if length < encoder.min_samples:
+                    raise DocumentError(
+                        f"the audio lasts {n / rate:.4f} s, shorter than the "
+                        f"{encoder.min_samples / encoder.sample_rate:.4f} s the audio encoder "
+                        "needs", doc_id=docs[i].doc_id, doc_index=i, segment_index=j)
+                keys[i, j] = content_key(encoder.cache_key, "audio", dig)
+                lengths[i, j] = length
+                bar.update()
         return keys, lengths
 
     def _fill_text(self, docs, keys, encoder, cache, progress):
@@ -303,7 +314,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
                     waves = []
                     for k in group:
                         i, j = todo[k]
-                        samples, rate = _load(docs[i][j], docs[i], i, j)
+                        samples, rate = _load(docs[i][j], docs[i], i, j, check=False)
                         waves.append(resample(samples, rate, encoder.sample_rate))
                     emb = encoder.encode(waves, batch_size=self.batch_size, progress=False)
                     for k, vec in zip(group, emb):
@@ -332,7 +343,7 @@ def _check_documents(X):
         if not isinstance(doc, Document):
             raise TypeError(f"X[{i}] is a {type(doc).__name__}, not a Document. Build documents "
                             "with Document(...), Document.from_audio_file or load_manifest.")
-        doc.check(doc_index=i)
+        doc.check(doc_index=i, samples=False)  # samples are checked as they are read
     return X
 
 
@@ -352,9 +363,9 @@ def _file_version(seg):
                        f"{st.st_mtime_ns}\0{seg.start!r}\0{seg.end!r}")
 
 
-def _load(seg, doc, i, j):
+def _load(seg, doc, i, j, check=True):
     try:
-        return seg.load_audio()
+        return seg.load_audio(check=check)
     except (AudioError, ValueError, TypeError) as exc:
         raise DocumentError(str(exc), doc_id=doc.doc_id, doc_index=i, segment_index=j) from None
 
