@@ -32,13 +32,8 @@ def sinusoidal_positions(n_positions, dim, device=None, dtype=torch.float32):
 class FeedForward(nn.Sequential):
     """Position-wise feed-forward network ``d -> 2d -> d``."""
 
-    def __init__(self, d_model, dropout=0.0):
-        super().__init__(
-            nn.Linear(d_model, 2 * d_model),
-            nn.GELU(),
-            nn.Dropout(dropout),
-            nn.Linear(2 * d_model, d_model),
-        )
+    def __init__(self, d_model):
+        super().__init__(nn.Linear(d_model, 2 * d_model), nn.GELU(), nn.Linear(2 * d_model, d_model))
 
 
 class AttentionBlock(nn.Module):
@@ -46,16 +41,16 @@ class AttentionBlock(nn.Module):
 
     With ``context=None`` it is self-attention; otherwise queries come from
     ``x`` and keys/values from ``context`` (cross-modal attention).  Keys at
-    padded positions are masked.
+    padded positions are masked.  Dropout acts on the two residual branches
+    only (dropout on attention weights costs a random draw per score and
+    brought nothing here).
     """
 
     def __init__(self, d_model, n_heads, dropout=0.0):
         super().__init__()
-        self.attention = nn.MultiheadAttention(
-            d_model, n_heads, dropout=dropout, batch_first=True
-        )
+        self.attention = nn.MultiheadAttention(d_model, n_heads, batch_first=True)
         self.norm1 = nn.LayerNorm(d_model)
-        self.feed_forward = FeedForward(d_model, dropout)
+        self.feed_forward = FeedForward(d_model)
         self.norm2 = nn.LayerNorm(d_model)
         self.dropout = nn.Dropout(dropout)
 
