@@ -1,8 +1,29 @@
-"""sklearn-hilbert: HILBERT document-level audio+text models as scikit-learn estimators."""
+"""sklearn-hilbert: HILBERT document-level audio+text models as scikit-learn estimators.
+
+Public API:
+
+- :class:`Document`, :class:`Segment`, :func:`load_manifest`: the raw data;
+- :class:`FrozenEncoderTransformer`: documents -> segment tensors (frozen encoders, cached);
+- :class:`HilbertClassifier`: the HILBERT network as a classifier;
+- :class:`SegmentPooler`: pooled features for logistic baselines;
+- :mod:`sklearn_hilbert.datasets`: ``make_segment_data``, ``fetch_spoken_reviews``;
+- :mod:`sklearn_hilbert.ablation`: the paper's ablation configurations.
+"""
 
 from .classifier import HilbertClassifier
+from .documents import Document, DocumentError, Segment, load_manifest
 from .pooling import SegmentPooler
+from .transformer import FrozenEncoderTransformer
 
 __version__ = "0.1.0"
 
-__all__ = ["HilbertClassifier", "SegmentPooler", "__version__"]
+__all__ = [
+    "Document",
+    "DocumentError",
+    "FrozenEncoderTransformer",
+    "HilbertClassifier",
+    "Segment",
+    "SegmentPooler",
+    "load_manifest",
+    "__version__",
+]
