@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_description, write_section  # noqa: E402
@@ -129,6 +130,7 @@ def collect(output):
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
+    threadpool_limits(args.threads)  # BLAS threads of the logistic baselines too
     if args.doc_only:
         write_section("spoken", section(collect(args.output)))
         return

@@ -15,6 +15,7 @@ import csv
 import shlex
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -46,7 +47,7 @@ def _add_model_options(p):
                    help="HilbertClassifier max_epochs (default: the classifier's)")
     p.add_argument("--random-state", type=int, default=0, help="seed of folds and networks")
     p.add_argument("--threads", type=int, default=1,
-                   help="torch threads (default: 1, the fastest for the small HILBERT networks "
+                   help="torch and BLAS threads (default: 1, the fastest for the small HILBERT networks "
                         "and robust on a shared machine; raise it for big encoders)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
 
@@ -182,6 +183,10 @@ def run_cv(manifest, label, args, title=None, description=None):
     return rows
 
 
+def cmd_cv(args):
+    return run_cv(args.manifest, args.label, args)
+
+
 def cmd_demo(args):
     from .datasets.spoken_reviews import build_spoken_reviews
 
@@ -251,24 +256,32 @@ def cmd_methods(args):
         print(f"{name:22s} {kind}")
 
 
+@contextmanager
+def _thread_limits(n_threads):
+    """Limit torch and BLAS/OpenMP threads to ``n_threads`` (None: leave them alone)."""
+    if not n_threads:
+        yield
+        return
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        with threadpool_limits(n_threads):
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def main(argv=None):
     """Entry point of the ``hilbert`` console script."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "threads", None):
-        import torch
-
-        torch.set_num_threads(args.threads)
+    commands = {"cv": cmd_cv, "demo": cmd_demo,
+                "fit": cmd_fit, "predict": cmd_predict, "methods": cmd_methods}
     try:
-        if args.command == "cv":
-            run_cv(args.manifest, args.label, args)
-        elif args.command == "demo":
-            cmd_demo(args)
-        elif args.command == "fit":
-            cmd_fit(args)
-        elif args.command == "predict":
-            cmd_predict(args)
-        else:
-            cmd_methods(args)
+        with _thread_limits(getattr(args, "threads", None)):
+            commands[args.command](args)
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"hilbert {args.command}: error: {exc}", file=sys.stderr)
         return 1
