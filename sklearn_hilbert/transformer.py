@@ -3,6 +3,7 @@
 import os
 import sys
 import warnings
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -10,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from skorch.helper import SliceDict
 
 from ._validation import check_segment_tensors
-from .audio_io import AudioError, resample, resampled_length
+from .audio_io import AudioError, audio_info, resample, resampled_length
 from .documents import Document, DocumentError
 from .encoders.base import progress_bar
 from .encoders.cache import EmbeddingCache, content_key
@@ -162,10 +163,9 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
         cache = self._embedding_cache()
         progress = self._show_progress()
 
+        audio_keys = self._encode_audio(docs, n_keep, audio_enc, cache, progress)
         text_keys = self._text_keys(docs, n_keep, text_enc)
-        audio_keys, lengths = self._audio_keys(docs, n_keep, audio_enc, progress)
         self._fill_text(docs, text_keys, text_enc, cache, progress)
-        self._fill_audio(docs, audio_keys, lengths, audio_enc, cache, progress)
 
         S = self.max_segments if self.max_segments is not None else max(n_keep)
         out = {}
@@ -245,45 +245,6 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
         return {(i, j): content_key(encoder.cache_key, "text", doc[j].text)
                 for i, doc in enumerate(docs) for j in range(n_keep[i])}
 
-    def _audio_keys(self, docs, n_keep, encoder, progress):
-        """Key and length of every segment's audio.
-
-        Each slice is read and hashed once, in a few threads (soundfile, numpy and
-        hashlib release the GIL); a file-backed slice whose file is unchanged since
-        a previous run is not read at all (its digest is remembered in the cache).
-        """
-        cache = self._embedding_cache()
-        where = [(i, j) for i in range(len(docs)) for j in range(n_keep[i])]
-
-        def digest(ij):
-            i, j = ij
-            seg = docs[i][j]
-            memo = _file_version(seg)
-            record = None if memo is None else cache.get_record(memo)
-            if record is not None:
-                return record["digest"], record["n"], record["rate"]
-            samples, rate = _load(seg, docs[i], i, j)
-            found = (content_key("", f"sr={rate}", samples.data), int(samples.size), int(rate))
-            if memo is not None:
-                cache.put_record(memo, dict(zip(("digest", "n", "rate"), found)))
-            return found
-
-        keys, lengths = {}, {}
-        workers = min(4, os.cpu_count() or 1)
-        with progress_bar(len(where), "reading audio", progress) as bar, \
-                ThreadPoolExecutor(workers) as pool:
-            for (i, j), (dig, n, rate) in zip(where, pool.map(digest, where)):
-                length = resampled_length(n, rate, encoder.sample_rate)
-                if length < encoder.min_samples:
-                    raise DocumentError(
-                        f"the audio lasts {n / rate:.4f} s, shorter than the "
-                        f"{encoder.min_samples / encoder.sample_rate:.4f} s the audio encoder "
-                        "needs", doc_id=docs[i].doc_id, doc_index=i, segment_index=j)
-                keys[i, j] = content_key(encoder.cache_key, "audio", dig)
-                lengths[i, j] = length
-                bar.update()
-        return keys, lengths
-
     def _fill_text(self, docs, keys, encoder, cache, progress):
         todo = {}
         for (i, j), key in keys.items():
@@ -295,32 +256,79 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
             for key, vec in zip(todo, emb):
                 cache.put(key, vec)
 
-    def _fill_audio(self, docs, keys, lengths, encoder, cache, progress):
-        todo = {}
-        for ij, key in keys.items():
-            if key not in todo and cache.get(key) is None:
-                todo[key] = ij
-        if not todo:
-            return
-        # shortest first, in memory-bounded groups, so batches hold similar lengths and
-        # at most _AUDIO_BUDGET_SAMPLES samples are in memory at once
-        order = sorted(todo, key=lambda k: lengths[todo[k]])
-        group, size = [], 0
-        with progress_bar(len(order), "encoding audio", progress) as bar:
-            for pos, key in enumerate(order):
-                group.append(key)
-                size += lengths[todo[key]]
-                if size >= _AUDIO_BUDGET_SAMPLES or pos == len(order) - 1:
-                    waves = []
-                    for k in group:
-                        i, j = todo[k]
-                        samples, rate = _load(docs[i][j], docs[i], i, j, check=False)
-                        waves.append(resample(samples, rate, encoder.sample_rate))
-                    emb = encoder.encode(waves, batch_size=self.batch_size, progress=False)
-                    for k, vec in zip(group, emb):
-                        cache.put(k, vec)
-                    bar.update(len(group))
-                    group, size = [], 0
+    def _encode_audio(self, docs, n_keep, encoder, cache, progress):
+        """Read, hash and encode every segment's audio; return its cache key per (doc, segment).
+
+        Segments go through shortest first, so batches hold similar lengths.  A
+        few threads read and hash the next segments (soundfile, numpy and
+        hashlib release the GIL) while the encoder runs on the current group, so
+        hashing costs almost no wall time.  A file-backed slice whose file is
+        unchanged since an earlier run is not read at all: its digest is
+        remembered in the cache.  Only a bounded look-ahead of waveforms is held
+        in memory, whatever the size of the corpus.
+        """
+        where = [(i, j) for i in range(len(docs)) for j in range(n_keep[i])]
+        order = sorted(where, key=lambda ij: _duration(docs[ij[0]][ij[1]]))
+
+        def digest(ij):
+            i, j = ij
+            seg = docs[i][j]
+            memo = _file_version(seg)
+            record = None if memo is None else cache.get_record(memo)
+            if record is not None:
+                samples = None
+                dig, n, rate = record["digest"], record["n"], record["rate"]
+            else:
+                samples, rate = _load(seg, docs[i], i, j)
+                dig, n = content_key("", f"sr={rate}", samples.data), int(samples.size)
+                if memo is not None:
+                    cache.put_record(memo, {"digest": dig, "n": n, "rate": int(rate)})
+            length = resampled_length(n, rate, encoder.sample_rate)
+            if length < encoder.min_samples:
+                raise DocumentError(
+                    f"the audio lasts {n / rate:.4f} s, shorter than the "
+                    f"{encoder.min_samples / encoder.sample_rate:.4f} s the audio encoder needs",
+                    doc_id=docs[i].doc_id, doc_index=i, segment_index=j)
+            key = content_key(encoder.cache_key, "audio", dig)
+            if cache.get(key) is not None:
+                samples = None  # a hit: the waveform is not needed
+            return key, samples, rate
+
+        keys, group, size = {}, {}, 0
+
+        def flush():
+            if group:
+                emb = encoder.encode([w for w, _ in group.values()], batch_size=self.batch_size,
+                                     progress=False)
+                for key, vec in zip(group, emb):
+                    cache.put(key, vec)
+                bar.update(sum(c for _, c in group.values()))
+                group.clear()
+
+        lookahead = 4 * self.batch_size
+        with progress_bar(len(order), "audio", progress) as bar, \
+                ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
+            futures = deque(pool.submit(digest, ij) for ij in order[:lookahead])
+            for pos, (i, j) in enumerate(order):
+                if pos + lookahead < len(order):
+                    futures.append(pool.submit(digest, order[pos + lookahead]))
+                key, samples, rate = futures.popleft().result()
+                keys[i, j] = key
+                if key in group:
+                    group[key][1] += 1
+                elif cache.get(key) is not None:
+                    bar.update()
+                else:
+                    if samples is None:  # known slice, but its embedding is missing
+                        samples, rate = _load(docs[i][j], docs[i], i, j)
+                    wave = resample(samples, rate, encoder.sample_rate)
+                    group[key] = [wave, 1]
+                    size += wave.size
+                    if len(group) >= self.batch_size or size >= _AUDIO_BUDGET_SAMPLES:
+                        flush()
+                        size = 0
+            flush()
+        return keys
 
 
 def _check_documents(X):
@@ -345,6 +353,21 @@ def _check_documents(X):
                             "with Document(...), Document.from_audio_file or load_manifest.")
         doc.check(doc_index=i, samples=False)  # samples are checked as they are read
     return X
+
+
+def _duration(seg):
+    """Duration of a segment in seconds, without reading its audio when it can be helped."""
+    if seg.audio is not None:
+        shape = np.shape(seg.audio)
+        n = shape[1] if len(shape) == 2 and shape[0] <= 8 and shape[1] > shape[0] else shape[0]
+        return n / float(seg.sample_rate)
+    if seg.end is not None:
+        return float(seg.end) - float(seg.start or 0.0)
+    try:
+        n, rate = audio_info(seg.path)
+    except AudioError:
+        return 0.0  # reported with its document and segment when read
+    return n / rate - float(seg.start or 0.0)
 
 
 def _file_version(seg):
