@@ -430,7 +430,8 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Most probable class of each document."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks fitted first
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def _collect(self, X, keys):
         outs = [out[1] for out in self._forward(X)]
