@@ -96,6 +96,8 @@ def _attention_section(results, out, doc_ids, texts, n_docs):
     proba = results.oof[name][0]
     classes = list(results.classes)
     (out / "attention").mkdir(exist_ok=True)
+    for old in (out / "attention").glob("*.png"):  # figures of an earlier run
+        old.unlink()
     lines = [f"## Which segments {name} looked at", "",
              f"Attention-pooling weights of {name} over each document's segments, from the fold "
              "where the document was in the *test* split (first repeat). Dotted line in the "
