@@ -58,6 +58,7 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1: fastest for the small networks, robust when shared)")
     p.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
+    p.add_argument("--note", default=None, help="paragraph added under the setup in the docs")
     p.add_argument("--doc-only", action="store_true",
                    help="only rewrite the docs section from the finished tasks' summaries")
     return p.parse_args(argv)
@@ -87,7 +88,7 @@ def reading(task, rows):
     return text
 
 
-def section(summaries):
+def section(summaries, note=None):
     """The ``spoken`` section of docs/benchmarks.md from the per-task summaries."""
     first = next(iter(summaries.values()))
     commands = sorted({s["command"] for s in summaries.values()})
@@ -98,6 +99,7 @@ def section(summaries):
         *[f"    {c}" for c in commands], "",
         f"Machine: {first['machine']}.", "",
         first["setup"], "",
+        *([note, ""] if note else []),
     ]
     for task, summary in summaries.items():
         rows = summary["rows"]
@@ -132,7 +134,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     threadpool_limits(args.threads)  # BLAS threads of the logistic baselines too
     if args.doc_only:
-        write_section("spoken", section(collect(args.output)))
+        write_section("spoken", section(collect(args.output), args.note))
         return
     command = "python benchmarks/run_benchmark.py " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
@@ -177,7 +179,7 @@ def main(argv=None):
         (out / "summary.json").write_text(json.dumps(summary, indent=1))
         print(f"\n{task} ({wall:.0f} s)\n{text_table(rows)}\n", flush=True)
         if not args.no_doc:
-            write_section("spoken", section(collect(args.output)))
+            write_section("spoken", section(collect(args.output), args.note))
     print(f"Total {time.perf_counter() - t0:.0f} s")
 
 

@@ -216,7 +216,7 @@ def fetch_spoken_reviews(n_docs=200, max_segments=None, random_state=0, data_hom
     --------
     >>> from sklearn_hilbert.datasets import fetch_spoken_reviews
     >>> data = fetch_spoken_reviews(n_docs=4, max_segments=3, progress=False)
-    >>> len(data.documents), sorted(set(data.target))
+    >>> len(data.documents), data.target_names.tolist()
     (4, ['negative', 'positive'])
     >>> len(data.documents[0].segments)
     3
