@@ -94,17 +94,3 @@ def wav_corpus(tmp_path):
     path.write_text("\n".join(rows) + "\n")
     return path
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Run each encoder test with one torch thread (restored afterwards).
-
-    On a busy 2-core machine, OpenMP threads that wait for each other make small
-    models 10x slower; one thread keeps these tests fast and their timings stable.
-    """
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
