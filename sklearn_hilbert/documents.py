@@ -441,7 +441,8 @@ def load_manifest(path, label=None):
                                 segment_index=len(entry["segments"])) from None
         for name in labels:
             value = _parse_scalar(row[name])
-            if value != entry["meta"][name] and not (_isnan(value) and _isnan(entry["meta"][name])):
+            first = entry["meta"][name]
+            if value != first and not (_isnan(value) and _isnan(first)):
                 raise ValueError(
                     f"{path}, line {line_no}: label {name!r} of document {doc_id!r} is "
                     f"{value!r} here but {entry['meta'][name]!r} on line {entry['lines'][0]}; "

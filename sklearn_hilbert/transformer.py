@@ -222,7 +222,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
         return "cuda" if torch.cuda.is_available() else "cpu"
 
     def _encoders(self):
-        """Resolve (without loading) the encoders; reuse them while the parameters are unchanged."""
+        """Resolve the encoders without loading them; reuse them while the parameters hold."""
         params = tuple(p if isinstance(p, (str, int, type(None), os.PathLike)) else id(p)
                        for p in (self.text_encoder, self.audio_encoder, self.sample_rate,
                                  self._device()))

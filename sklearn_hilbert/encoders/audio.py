@@ -78,8 +78,10 @@ class LogMelEncoder(Encoder):
         out = np.zeros((len(waveforms), 4 * self.n_mels), np.float32)
         with torch.inference_mode(), progress_bar(len(waveforms), "logmel", progress) as bar:
             for batch in length_batches([len(w) for w in waveforms], batch_size, exact=True):
-                x = (torch.from_numpy(np.ascontiguousarray(waveforms[batch[0]]))[None]
-                     if len(batch) == 1 else torch.from_numpy(np.stack([waveforms[i] for i in batch])))
+                if len(batch) == 1:  # no copy
+                    x = torch.from_numpy(np.ascontiguousarray(waveforms[batch[0]]))[None]
+                else:
+                    x = torch.from_numpy(np.stack([waveforms[i] for i in batch]))
                 out[batch] = self.forward(x).numpy()
                 bar.update(len(batch))
         return check_embeddings(out, len(waveforms), "logmel")

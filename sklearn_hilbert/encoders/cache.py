@@ -143,7 +143,8 @@ class EmbeddingCache:
     def _write(self, path, payload):
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
-        header = _HEADER.pack(_MAGIC, len(payload), hashlib.blake2b(payload, digest_size=16).digest())
+        checksum = hashlib.blake2b(payload, digest_size=16).digest()
+        header = _HEADER.pack(_MAGIC, len(payload), checksum)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:

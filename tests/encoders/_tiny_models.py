@@ -39,6 +39,7 @@ def save_whisper(directory, max_source_positions=250):
                                encoder_ffn_dim=64, decoder_ffn_dim=64, num_mel_bins=80,
                                max_source_positions=max_source_positions,
                                max_target_positions=32, vocab_size=100, pad_token_id=0,
-                               bos_token_id=1, eos_token_id=2, decoder_start_token_id=3)).save_pretrained(directory)
+                               bos_token_id=1, eos_token_id=2, decoder_start_token_id=3)
+                 ).save_pretrained(directory)
     WhisperFeatureExtractor(feature_size=80).save_pretrained(directory)
     return str(directory)

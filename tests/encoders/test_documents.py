@@ -138,7 +138,8 @@ def test_document_errors_name_document_and_segment(segments, message):
 
 def test_audio_file_errors(tmp_path):
     sf.write(tmp_path / "a.wav", noise(2.0), SR)
-    with pytest.raises(AudioError, match=r"end=2.5 s is past the end of .*a.wav', which lasts 2.000"):
+    with pytest.raises(AudioError,
+                       match=r"end=2.5 s is past the end of .*a.wav', which lasts 2.000"):
         read_audio(tmp_path / "a.wav", 1.0, 2.5)
     assert read_audio(tmp_path / "a.wav", 1.0, 2.005)[0].size == SR  # rounding tolerance
     with pytest.raises(AudioError, match=r"end=1 s is not after start=1 s"):

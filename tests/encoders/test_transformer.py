@@ -194,7 +194,8 @@ def test_audio_errors_name_document_and_segment(tmp_path, hashing_text):
         (_file_doc(tmp_path / "gone.wav", 0.0, 1.0),
          r"Document 'talk' \(index 1 of X\), segment 0: audio file .*gone.wav' does not exist"),
         (_file_doc(tmp_path / "ok.wav", 1.5, 1.51),
-         r"segment 1: the audio lasts 0.0100 s, shorter than the 0.0250 s the audio encoder needs"),
+         r"segment 1: the audio lasts 0.0100 s, shorter than the 0.0250 s the audio encoder "
+         r"needs"),
         (_file_doc(tmp_path / "ok.wav", 1.5, 1.5000001),
          r"segment 1: the slice 1.5-1.5 s of .*ok.wav' holds no sample"),
     ]
@@ -231,7 +232,8 @@ def test_input_errors(hashing_text):
 def test_encoder_name_errors(monkeypatch, hashing_text, tmp_path):
     docs = _docs(1)
     with pytest.raises(ValueError, match=r"Unknown audio encoder 'logmels': expected 'logmel'"):
-        FrozenEncoderTransformer(text_encoder=hashing_text, audio_encoder="logmels").transform(docs)
+        FrozenEncoderTransformer(text_encoder=hashing_text,
+                                 audio_encoder="logmels").transform(docs)
     with pytest.raises(ValueError, match="there is no model directory at"):
         FrozenEncoderTransformer(text_encoder=hashing_text,
                                  audio_encoder=str(tmp_path / "nope" / "w2v")).transform(docs)
