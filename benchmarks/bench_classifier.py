@@ -53,7 +53,7 @@ def auc_table(signal, n_docs, epochs, folds):
     cv = StratifiedKFold(folds, shuffle=True, random_state=0)
     rows = []
     for name, est in methods(epochs).items():
-        res = cross_validate(est, X, y, cv=cv, scoring="roc_auc_ovr")
+        res = cross_validate(est, X, y, cv=cv, scoring="roc_auc_ovr", verbose=2)
         rows.append((name, res["test_score"].mean(), res["test_score"].std(), res["fit_time"].mean()))
         print(f"  {signal:5s} {name:20s} AUC {rows[-1][1]:.3f} +/- {rows[-1][2]:.3f}  fit {rows[-1][3]:.1f}s", flush=True)
     return rows
@@ -92,7 +92,10 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the script runs")
     parser.add_argument("--docs", type=int, default=400)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (1 is fastest on a shared 2-core machine)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     if args.quick:
         n_docs, epochs, folds, docs_grid, seg_grid = 60, 2, 3, (50, 100), (10, 20)
@@ -111,7 +114,8 @@ def main():
     md = [
         "## HilbertClassifier on synthetic segment data",
         "",
-        f"Command: `python benchmarks/bench_classifier.py{' --quick' if args.quick else ''}` "
+        f"Command: `python benchmarks/bench_classifier.py{' --quick' if args.quick else ''}"
+        f" --threads {args.threads}` "
         f"({wall / 60:.0f} min). Machine: {machine_description()}.",
         "",
         f"`make_segment_data(n_docs=..., n_classes=3, weights={CLASS_WEIGHTS}, signal=...)` "
