@@ -226,12 +226,27 @@ def cmd_fit(args):
     return pipe
 
 
-def cmd_predict(args):
+def _load_model(path):
+    """The pipeline saved by ``hilbert fit``; a clear ValueError for any other file."""
     import joblib
 
+    try:
+        pipe = joblib.load(path)
+    except OSError:
+        raise  # missing or unreadable file: its own message
+    except Exception as exc:  # not a joblib/pickle file, or one of another library version
+        raise ValueError(f"{str(path)!r} is not a model written by `hilbert fit` "
+                         f"({type(exc).__name__}: {exc})") from None
+    if not (hasattr(pipe, "predict_proba") and hasattr(pipe, "classes_")):
+        raise ValueError(f"{str(path)!r} is not a model written by `hilbert fit` (it holds a "
+                         f"{type(pipe).__name__})")
+    return pipe
+
+
+def cmd_predict(args):
     from .documents import load_manifest
 
-    pipe = joblib.load(args.model)
+    pipe = _load_model(args.model)
     docs, _ = load_manifest(args.manifest)
     proba = pipe.predict_proba(docs)
     out = open(args.output, "w", newline="") if args.output else sys.stdout
