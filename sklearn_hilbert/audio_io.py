@@ -111,6 +111,9 @@ def read_audio(path, start=None, end=None):
     ((8000,), 16000)
     """
     n_frames, sr = audio_info(path)
+    if n_frames == 0:
+        raise AudioError(f"audio file {os.fspath(path)!r} holds no sample (empty, or truncated "
+                         "after its header)")
     first, last = slice_frames(start, end, sr, n_frames, path)
     try:
         data, _ = sf.read(os.fspath(path), start=first, stop=last, dtype="float32",
