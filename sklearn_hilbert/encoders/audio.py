@@ -10,6 +10,7 @@ each waveform's real frames only.
 import json
 import math
 import os
+import warnings
 
 import numpy as np
 import torch
@@ -199,7 +200,9 @@ class HFSpeechEncoder(Encoder):
                 x[k, :len(c)] = torch.from_numpy(c)
                 attn[k, :len(c)] = 1
             kwargs = {"attention_mask": attn.to(self.device)} if self.padded else {}
-            hidden = model(x.to(self.device), **kwargs).last_hidden_state
+            with warnings.catch_warnings():  # WavLM's masks trip a torch deprecation notice
+                warnings.filterwarnings("ignore", message="Support for mismatched key_padding")
+                hidden = model(x.to(self.device), **kwargs).last_hidden_state
             counts = model._get_feat_extract_output_lengths(lengths).long()
         counts = counts.to(hidden.device)
         keep = torch.arange(hidden.shape[1], device=hidden.device)[None, :] < counts[:, None]

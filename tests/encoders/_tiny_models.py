@@ -2,7 +2,8 @@
 
 import torch
 from transformers import (HubertConfig, HubertModel, Wav2Vec2Config, Wav2Vec2FeatureExtractor,
-                          Wav2Vec2Model, WhisperConfig, WhisperFeatureExtractor, WhisperModel)
+                          Wav2Vec2Model, WavLMConfig, WavLMModel, WhisperConfig,
+                          WhisperFeatureExtractor, WhisperModel)
 
 _CONV = dict(conv_dim=(32, 32), conv_kernel=(10, 4), conv_stride=(5, 4), conv_bias=False,
              num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
@@ -26,6 +27,16 @@ def save_hubert(directory):
     torch.manual_seed(1)
     HubertModel(HubertConfig(feat_extract_norm="layer", do_stable_layer_norm=True,
                              **_CONV, **_BODY)).save_pretrained(directory)
+    Wav2Vec2FeatureExtractor(return_attention_mask=True, do_normalize=True).save_pretrained(
+        directory)
+    return str(directory)
+
+
+def save_wavlm(directory):
+    """WavLM: relative position bias, layer-normalised conv features, padded batches."""
+    torch.manual_seed(3)
+    WavLMModel(WavLMConfig(feat_extract_norm="layer", do_stable_layer_norm=True, num_buckets=32,
+                           max_bucket_distance=100, **_CONV, **_BODY)).save_pretrained(directory)
     Wav2Vec2FeatureExtractor(return_attention_mask=True, do_normalize=True).save_pretrained(
         directory)
     return str(directory)

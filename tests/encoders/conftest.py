@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from ._tiny_models import save_hubert, save_wav2vec2, save_whisper
+from ._tiny_models import save_hubert, save_wav2vec2, save_wavlm, save_whisper
 
 SR = 16000
 
@@ -67,10 +67,10 @@ def hashing_text():
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory):
-    """Directories of tiny wav2vec2, HuBERT and Whisper models, built once per session."""
+    """Directories of tiny wav2vec2, HuBERT, WavLM and Whisper models, built once per session."""
     root = tmp_path_factory.mktemp("tiny_models")
     return {"wav2vec2": save_wav2vec2(root / "wav2vec2"), "hubert": save_hubert(root / "hubert"),
-            "whisper": save_whisper(root / "whisper")}
+            "wavlm": save_wavlm(root / "wavlm"), "whisper": save_whisper(root / "whisper")}
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_logmel_batch_invariance():
     np.testing.assert_allclose(together[0], together[-1], atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["wav2vec2", "hubert", "whisper"])
+@pytest.mark.parametrize("name", ["wav2vec2", "hubert", "wavlm", "whisper"])
 def test_hf_models_batch_invariance(tiny_models, name):
     enc = resolve_audio_encoder(tiny_models[name])
     waves = _mixed_lengths()
