@@ -461,7 +461,7 @@ ROWS = [
     Row("empty label cell in a manifest", empty_label_cell,
         ValueError, r"nolabel.csv, line 3: label 'mood' of document 'int1' is empty",
         marks=(XFAIL_LABEL,)),
-    Row("as many labels as documents? (8 documents, 6 labels)",
+    Row("fewer labels than documents",
         lambda c: fit(c.docs, c.y[:6]), ValueError, r"X holds 8 documents but y holds 6 labels"),
     Row("a single document", lambda c: fit(c.docs[:1], c.y[:1]),
         ValueError, r"y holds a single class"),
