@@ -11,6 +11,7 @@ from one audio file plus a timestamped transcript
 """
 
 import csv
+import io
 import json
 import math
 import os
@@ -329,26 +330,51 @@ def _seconds(value):
     return float(value)
 
 
+def _read_text(path):
+    """The manifest's text; a clear error naming the line of the first byte that is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is dropped
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}, line {line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the "
+            "manifest as UTF-8, e.g. `iconv -f latin1 -t utf-8 old.csv > new.csv`") from None
+
+
 def _read_rows(path):
-    """Yield ``(line_number, row_dict)`` from a CSV or JSONL manifest."""
+    """Yield ``(line_number, row_dict)`` from a CSV or JSONL manifest (UTF-8)."""
+    try:
+        yield from _read_rows_utf8(path)
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as fh:
+            for line_no, raw in enumerate(fh, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    break
+        raise ValueError(f"{path}, line {line_no}: not valid UTF-8 ({exc.reason}); save the "
+                         "manifest as UTF-8") from None
+
+
+def _read_rows_utf8(path):
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
-        with open(path, encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}, line {line_no}: not valid JSON ({exc})") from None
-                if not isinstance(row, dict):
-                    raise ValueError(f"{path}, line {line_no}: expected a JSON object per line")
-                yield line_no, row
+        for line_no, line in enumerate(io.StringIO(_read_text(path)), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}, line {line_no}: not valid JSON ({exc})") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"{path}, line {line_no}: expected a JSON object per line")
+            yield line_no, row
     elif suffix in (".csv", ".tsv"):
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-            for line_no, row in enumerate(reader, start=2):
-                yield line_no, row
+        reader = csv.DictReader(io.StringIO(_read_text(path), newline=""),
+                                delimiter="\t" if suffix == ".tsv" else ",")
+        for line_no, row in enumerate(reader, start=2):
+            yield line_no, row
     else:
         raise ValueError(f"{path}: unknown manifest format {suffix!r}; use .csv, .tsv or .jsonl")
 
@@ -441,6 +467,11 @@ def load_manifest(path, label=None):
                                 segment_index=len(entry["segments"])) from None
         for name in labels:
             value = _parse_scalar(row[name])
+            if value is None or _isnan(value) or (isinstance(value, str) and not value.strip()):
+                raise ValueError(
+                    f"{path}, line {line_no}: label {name!r} of document {doc_id!r} is "
+                    f"{'empty' if isinstance(value, str) else f'missing ({row[name]!r})'}; "
+                    "every document needs a label (fill the cell or drop the document's rows)")
             first = entry["meta"][name]
             if value != first and not (_isnan(value) and _isnan(first)):
                 raise ValueError(
