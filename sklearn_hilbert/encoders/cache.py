@@ -19,6 +19,7 @@ import json
 import os
 import struct
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -76,6 +77,7 @@ class EmbeddingCache:
                           else os.path.abspath(os.path.expanduser(os.fspath(directory))))
         self._memory = {}
         self._records = {}
+        self._read_only = False  # set when a write fails: warn once, then memory only
         self.corrupt = 0
 
     def __len__(self):
@@ -141,11 +143,20 @@ class EmbeddingCache:
         return payload
 
     def _write(self, path, payload):
+        if self._read_only:
+            return
         folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
         checksum = hashlib.blake2b(payload, digest_size=16).digest()
         header = _HEADER.pack(_MAGIC, len(payload), checksum)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        except OSError as exc:  # read-only directory or file system: keep working in memory
+            self._read_only = True
+            warnings.warn(f"The embedding cache directory {self.directory!r} is not writable "
+                          f"({exc.strerror or exc}); its entries are still read, but new "
+                          "embeddings are kept in memory only.", UserWarning, stacklevel=4)
+            return
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(header + payload)
