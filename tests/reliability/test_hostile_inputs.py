@@ -348,13 +348,6 @@ def check_cli_unseen(result, ctx):
         ["int0", "int1"]
 
 
-XFAIL_UTF8 = pytest.mark.xfail(strict=True, reason="bug: load_manifest lets UnicodeDecodeError "
-                               "through without file or line (reported to the lead)")
-XFAIL_LABEL = pytest.mark.xfail(strict=True, reason="bug: an empty label cell becomes a class '' "
-                                "(reported to the lead)")
-XFAIL_CACHE = pytest.mark.xfail(strict=True, reason="bug: an unwritable cache directory raises "
-                                "PermissionError from inside the cache (reported to the lead)")
-
 ROWS = [
     # --- corpus and documents
     Row("empty corpus: `fit([], [])`", lambda c: make_pipe().fit([], []),
@@ -445,7 +438,7 @@ ROWS = [
                        r"end='0:02' must be numbers"),
     # --- manifests
     Row("non-UTF-8 manifest", non_utf8, ValueError,
-        r"latin1.csv, line 3: not valid UTF-8", marks=(XFAIL_UTF8,)),
+        r"latin1.csv, line 3: not valid UTF-8"),
     Row("duplicated doc ids in a manifest (rows apart)", duplicated_ids_manifest,
         check=check_duplicated_manifest),
     Row("duplicated doc ids in Python documents", duplicated_ids_python, check=check_same_proba),
@@ -459,8 +452,7 @@ ROWS = [
                                                                   dtype=object)),
         ValueError, r"y holds a missing label \(None/NaN\) for document 6"),
     Row("empty label cell in a manifest", empty_label_cell,
-        ValueError, r"nolabel.csv, line 3: label 'mood' of document 'int1' is empty",
-        marks=(XFAIL_LABEL,)),
+        ValueError, r"nolabel.csv, line 3: label 'mood' of document 'int1' is empty"),
     Row("fewer labels than documents",
         lambda c: fit(c.docs, c.y[:6]), ValueError, r"X holds 8 documents but y holds 6 labels"),
     Row("a single document", lambda c: fit(c.docs[:1], c.y[:1]),
@@ -485,8 +477,7 @@ ROWS = [
     # --- cache
     Row("corrupt cache files (truncated, overwritten, bit rot)", corrupt_cache,
         check=check_corrupt_cache),
-    Row("cache directory without write permission", readonly_cache, check=check_readonly_cache,
-        marks=(XFAIL_CACHE,)),
+    Row("cache directory without write permission", readonly_cache, check=check_readonly_cache),
     # --- the `hilbert` command
     Row("`hilbert fit`: labels with one class",
         lambda c: cli_fit(c, c.wav_dir / "manifest.csv", label="site"),
@@ -502,7 +493,7 @@ ROWS = [
     Row("`hilbert cv`: non-UTF-8 manifest",
         lambda c: c.cli("cv", non_utf8_path(c), "--label", "mood", "--quiet", "--cache", "none",
                         "--output", c.tmp / "r"),
-        check=expect_cli_error(r"latin1b.csv, line 3: not valid UTF-8"), marks=(XFAIL_UTF8,)),
+        check=expect_cli_error(r"latin1b.csv, line 3: not valid UTF-8")),
     Row("`hilbert predict`: `end` beyond the end of the file",
         lambda c: cli_predict(c, manifest_rows(c, "late.csv", "int0,int0.wav,0,1,hi,",
                                                "int1,int1.wav,2,9,yo,")),
