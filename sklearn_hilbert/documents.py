@@ -344,20 +344,6 @@ def _read_text(path):
 
 def _read_rows(path):
     """Yield ``(line_number, row_dict)`` from a CSV or JSONL manifest (UTF-8)."""
-    try:
-        yield from _read_rows_utf8(path)
-    except UnicodeDecodeError as exc:
-        with open(path, "rb") as fh:
-            for line_no, raw in enumerate(fh, start=1):
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    break
-        raise ValueError(f"{path}, line {line_no}: not valid UTF-8 ({exc.reason}); save the "
-                         "manifest as UTF-8") from None
-
-
-def _read_rows_utf8(path):
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         for line_no, line in enumerate(io.StringIO(_read_text(path)), start=1):

@@ -70,3 +70,27 @@ def test_two_processes_share_a_directory(tmp_path):
     assert cache.corrupt == 0
     leftovers = [f for _, _, files in os.walk(tmp_path) for f in files if f.startswith(".tmp")]
     assert leftovers == []
+
+
+def test_unwritable_directory_warns_once_and_keeps_working(tmp_path, monkeypatch):
+    import warnings
+
+    import pytest
+
+    from sklearn_hilbert.encoders import cache as cache_module
+
+    filled = EmbeddingCache(tmp_path)
+    filled.put("aa01", np.ones(4, np.float32))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache_module.tempfile, "mkstemp", refuse)
+    cache = EmbeddingCache(tmp_path)
+    with pytest.warns(UserWarning, match="is not writable \\(Permission denied\\)"):
+        cache.put("bb01", np.zeros(4, np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache.put("bb02", np.zeros(4, np.float32))  # no second warning
+    np.testing.assert_array_equal(cache.get("bb01"), np.zeros(4))  # kept in memory
+    np.testing.assert_array_equal(cache.get("aa01"), np.ones(4))  # still read from disk

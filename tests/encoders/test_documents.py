@@ -158,3 +158,18 @@ def test_documents_pickle_and_compare(tmp_path):
                    doc_id="p", metadata={"label": 1})
     assert pickle.loads(pickle.dumps(doc)) == doc
     assert repr(doc) == "Document('p', 2 segments)"
+
+
+def test_manifest_encoding_and_empty_labels(tmp_path):
+    sf.write(tmp_path / "a.wav", noise(2.0), SR)
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("doc_id,audio_path,start,end,text,mood\nx,a.wav,0,1,hi,calm\n"
+                     "y,a.wav,0,1,caf\u00e9,tense\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1.csv, line 3: not valid UTF-8"):
+        load_manifest(path, label="mood")
+    path = tmp_path / "nolabel.csv"
+    path.write_text("doc_id,audio_path,start,end,text,mood\nx,a.wav,0,1,hi,calm\ny,a.wav,0,1,yo,\n")
+    with pytest.raises(ValueError, match=r"nolabel.csv, line 3: label 'mood' of document 'y' "
+                                         r"is empty"):
+        load_manifest(path, label="mood")
+    assert len(load_manifest(path)[0]) == 2  # fine when the label is not asked for
