@@ -11,7 +11,8 @@ Public API:
 """
 
 from .classifier import HilbertClassifier
-from .documents import Document, DocumentError, Segment, load_manifest
+from .documents import Document, DocumentError, Segment, load_manifest, save_manifest
+from .encoders import ModelNotAvailableError
 from .pooling import SegmentPooler
 from .transformer import FrozenEncoderTransformer
 
@@ -24,6 +25,8 @@ __all__ = [
     "HilbertClassifier",
     "Segment",
     "SegmentPooler",
+    "ModelNotAvailableError",
     "load_manifest",
+    "save_manifest",
     "__version__",
 ]
