@@ -439,6 +439,11 @@ ROWS = [
     # --- manifests
     Row("non-UTF-8 manifest", non_utf8, ValueError,
         r"latin1.csv, line 3: not valid UTF-8"),
+    Row("manifest with a UTF-8 byte-order mark (Excel's \"CSV UTF-8\")",
+        lambda c: load_manifest(c.manifest("bom.csv", "\ufeffdoc_id,audio_path,start,end,text,"
+                                           "mood\nint0,int0.wav,0,1,caf\u00e9,calm\n"),
+                                label="mood"),
+        check=lambda r, c: [d.doc_id for d in r[0]] == ["int0"] and r[0][0][0].text == "caf\u00e9"),
     Row("duplicated doc ids in a manifest (rows apart)", duplicated_ids_manifest,
         check=check_duplicated_manifest),
     Row("duplicated doc ids in Python documents", duplicated_ids_python, check=check_same_proba),
