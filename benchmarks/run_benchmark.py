@@ -59,6 +59,7 @@ def parse_args(argv=None):
                    help="torch threads (1: fastest for the small networks, robust when shared)")
     p.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
     p.add_argument("--note", default=None, help="paragraph added under the setup in the docs")
+    p.add_argument("--closing", default=None, help="closing paragraph of the docs section")
     p.add_argument("--doc-only", action="store_true",
                    help="only rewrite the docs section from the finished tasks' summaries")
     return p.parse_args(argv)
@@ -88,7 +89,7 @@ def reading(task, rows):
     return text
 
 
-def section(summaries, note=None):
+def section(summaries, note=None, closing=None):
     """The ``spoken`` section of docs/benchmarks.md from the per-task summaries."""
     first = next(iter(summaries.values()))
     commands = sorted({s["command"] for s in summaries.values()})
@@ -113,6 +114,8 @@ def section(summaries, note=None):
               "the logistic baselines see mean and std of the segment embeddings, HILBERT the "
               "segments themselves. Figures come from this single run; fold spreads (± std "
               "over folds) are the noise to judge differences against."]
+    if closing:
+        lines += ["", closing]
     missing = [t for t in TASKS if t not in summaries]
     if missing:
         lines += ["", f"Not run / not finished: {', '.join(missing)}."]
@@ -134,7 +137,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     threadpool_limits(args.threads)  # BLAS threads of the logistic baselines too
     if args.doc_only:
-        write_section("spoken", section(collect(args.output), args.note))
+        write_section("spoken", section(collect(args.output), args.note, args.closing))
         return
     command = "python benchmarks/run_benchmark.py " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
@@ -179,7 +182,7 @@ def main(argv=None):
         (out / "summary.json").write_text(json.dumps(summary, indent=1))
         print(f"\n{task} ({wall:.0f} s)\n{text_table(rows)}\n", flush=True)
         if not args.no_doc:
-            write_section("spoken", section(collect(args.output), args.note))
+            write_section("spoken", section(collect(args.output), args.note, args.closing))
     print(f"Total {time.perf_counter() - t0:.0f} s")
 
 
