@@ -292,7 +292,8 @@ def readonly_cache(ctx):
             Xt = ctx.transformer(cache=cache).fit_transform(ctx.docs)
     finally:
         cache_module.tempfile.mkstemp = real
-        cache.chmod(0o755)
+        for folder in (cache, *cache.iterdir()):
+            folder.chmod(0o755)
     return Xt, caught, cache
 
 
