@@ -64,6 +64,12 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         Hidden sizes of the classification MLP after the experts.
     dropout : float, default=0.1
         Dropout rate throughout the network.
+    standardize : bool, default=True
+        Standardise every segment-embedding feature with the mean and standard
+        deviation of the training segments (real segments only) before the
+        network.  Frozen encoders emit features on very different scales
+        (log-mel energies next to their deltas); without this the largest
+        features drown the rest.
     temperature : float, default=0.5
         Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
     contrastive : {"dual", "pairwise"} or None, default="dual"
@@ -149,6 +155,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         "expert_hidden": [tuple, list],
         "head_hidden": [tuple, list],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "standardize": ["boolean"],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "contrastive": [StrOptions({"dual", "pairwise"}), None],
         "head": [StrOptions({"moe", "mlp"})],
@@ -179,6 +186,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         expert_hidden=(32, 32),
         head_hidden=(32, 16),
         dropout=0.1,
+        standardize=True,
         temperature=0.5,
         contrastive="dual",
         head="moe",
@@ -206,6 +214,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         self.expert_hidden = expert_hidden
         self.head_hidden = head_hidden
         self.dropout = dropout
+        self.standardize = standardize
         self.temperature = temperature
         self.contrastive = contrastive
         self.head = head
@@ -291,7 +300,20 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
             ) from None
         return X[train], y_enc[train], Dataset(X[valid], y_enc[valid])
 
-    def _build_net(self, n_train, class_weight, valid_dataset):
+    def _input_stats(self, X):
+        """Per-feature mean and scale of the real training segments, per modality."""
+        if not self.standardize:
+            return None
+        mask = X["mask"]
+        stats = {}
+        for name in ("audio", "text"):
+            real = X[name][mask].astype(np.float64)
+            scale = real.std(axis=0)
+            scale[scale < 1e-8] = 1.0  # constant features stay as they are
+            stats[name] = (real.mean(axis=0).astype(np.float32), scale.astype(np.float32))
+        return stats
+
+    def _build_net(self, n_train, class_weight, valid_dataset, input_stats):
         terms = [(f"train_{t}", PassthroughScoring(f"train_{t}", on_train=True)) for t in TERMS]
         callbacks = terms + [("gradient_clipping", GradientNormClipping(1.0))]
         if valid_dataset is not None:
@@ -320,6 +342,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
             module__head=self.head,
             module__dropout=self.dropout,
             module__project=project,
+            module__input_stats=input_stats,
             criterion=HilbertLoss,
             criterion__weight=class_weight,
             criterion__contrastive=self.contrastive,
@@ -363,7 +386,8 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
-                f"y holds a single class ({self.classes_[0]!r}); a classifier needs at least 2."
+                f"y holds a single class ({self.classes_.tolist()[0]!r}); a classifier needs "
+                "at least 2."
             )
         y_enc = encoder.transform(y).astype(np.int64)
         dims = n_features_of(X)
@@ -375,7 +399,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         class_weight = self._class_weights(y_fit)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            net = self._build_net(len(y_fit), class_weight, valid)
+            net = self._build_net(len(y_fit), class_weight, valid, self._input_stats(X_fit))
             net.fit(X_fit, y_fit)
         self.net_ = net
         self.history_ = net.history

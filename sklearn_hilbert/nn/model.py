@@ -41,6 +41,10 @@ class HilbertModule(nn.Module):
         Dropout in attention, feed-forward and MLP layers.
     project : bool, default=True
         Whether to compute the projections ``z`` (only the auxiliary losses use them).
+    input_stats : dict or None, default=None
+        ``{"audio": (mean, scale), "text": (mean, scale)}`` per-feature statistics;
+        inputs are standardised as ``(x - mean) / scale`` before the projection.
+        Kept as buffers, so they travel with the weights.
 
     Examples
     --------
@@ -67,8 +71,14 @@ class HilbertModule(nn.Module):
         head="moe",
         dropout=0.1,
         project=True,
+        input_stats=None,
     ):
         super().__init__()
+        stats = input_stats or {}
+        for name, d in (("audio", d_audio), ("text", d_text)):
+            mean, scale = stats.get(name, (torch.zeros(d), torch.ones(d)))
+            self.register_buffer(f"{name}_mean", torch.as_tensor(mean, dtype=torch.float32))
+            self.register_buffer(f"{name}_scale", torch.as_tensor(scale, dtype=torch.float32))
         self.project_audio = SegmentProjection(d_audio, d_model, dropout)
         self.project_text = SegmentProjection(d_text, d_model, dropout)
         self.audio_encoder = ModalityEncoder(d_model, n_heads, dropout)
@@ -94,8 +104,8 @@ class HilbertModule(nn.Module):
         ``attention_*`` ``(B, S)``.
         """
         mask = mask.bool()
-        x_a = self.project_audio(audio, mask)
-        x_t = self.project_text(text, mask)
+        x_a = self.project_audio((audio - self.audio_mean) / self.audio_scale, mask)
+        x_t = self.project_text((text - self.text_mean) / self.text_scale, mask)
         h_a, w_a = self.audio_encoder(x_a, mask)
         h_t, w_t = self.text_encoder(x_t, mask)
         h_j, w_j = self.joint_encoder(x_a, x_t, mask)

@@ -211,3 +211,25 @@ def test_predict_matches_argmax_and_decision_function(tiny_clf, data3):
     np.testing.assert_allclose(np.exp(tiny_clf.predict_log_proba(X)), proba, rtol=1e-6)
     logits = tiny_clf.decision_function(X)
     np.testing.assert_allclose(np.exp(logits) / np.exp(logits).sum(1, keepdims=True), proba, rtol=1e-5)
+
+
+def test_standardize_makes_feature_scale_irrelevant(data3):
+    """Frozen encoders emit features on wildly different scales (log-mel energies vs deltas)."""
+    X, y = data3
+    scales = np.logspace(-3, 3, X["audio"].shape[2]).astype(np.float32)
+    scaled = {"audio": X["audio"] * scales + 50.0, "text": X["text"], "mask": X["mask"]}
+    a = HilbertClassifier(random_state=0, **TINY).fit(X, y).predict_proba(X)
+    b = HilbertClassifier(random_state=0, **TINY).fit(scaled, y).predict_proba(scaled)
+    np.testing.assert_allclose(a, b, atol=2e-3)  # float32 round-off of the rescaled inputs
+    raw = HilbertClassifier(random_state=0, standardize=False, **TINY).fit(scaled, y)
+    assert float(raw.net_.module_.audio_mean.abs().max()) == 0.0
+    assert float(raw.net_.module_.audio_scale.min()) == 1.0
+
+
+def test_standardization_statistics_use_real_segments_only(tiny_clf, data3):
+    X, y = data3
+    tiny_clf.fit(X, y)
+    module = tiny_clf.net_.module_
+    real = X["audio"][X["mask"]]
+    np.testing.assert_allclose(module.audio_mean.numpy(), real.mean(0), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(module.audio_scale.numpy(), real.std(0), rtol=1e-4)
