@@ -6,7 +6,7 @@ the same cached encodings and the same folds.
 """
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -30,8 +30,6 @@ METHOD_NAMES = (
 )
 BASELINES = METHOD_NAMES[:5]
 ABLATION_NAMES = METHOD_NAMES[5:]
-#: Methods available by name but not part of ``"all"``.
-EXTRA_NAMES = ("HILBERT (standardized)",)
 
 
 class LateFusionClassifier(ClassifierMixin, BaseEstimator):
@@ -116,57 +114,6 @@ class _SmallDataStratifiedKFold(StratifiedKFold):
         return cv.split(X, y, groups)
 
 
-class SegmentStandardScaler(TransformerMixin, BaseEstimator):
-    """Standardise every feature of the segment embeddings over the real segments.
-
-    ``fit`` learns, per modality and feature, the mean and standard deviation
-    over all real segments (``mask`` True) of the training documents;
-    ``transform`` returns ``(x - mean) / std`` with padding kept at zero.
-    Frozen-encoder features such as log-mel statistics have large, offset
-    scales; standardised, a network sees every feature on the same footing.
-
-    Parameters
-    ----------
-    modalities : tuple of str, default=("audio", "text")
-        Keys to standardise; other keys pass through.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_hilbert.methods import SegmentStandardScaler
-    >>> X = {"audio": np.array([[[1.], [3.], [99.]]]), "text": np.ones((1, 3, 1)),
-    ...      "mask": np.array([[True, True, False]])}
-    >>> SegmentStandardScaler().fit_transform(X)["audio"].ravel()
-    array([-1.,  1.,  0.], dtype=float32)
-    """
-
-    def __init__(self, modalities=("audio", "text")):
-        self.modalities = modalities
-
-    def fit(self, X, y=None):
-        """Learn per-feature means and standard deviations over real segments."""
-        mask = np.asarray(X["mask"], dtype=bool)
-        self.mean_, self.scale_ = {}, {}
-        for key in self.modalities:
-            real = np.asarray(X[key], dtype=np.float64)[mask]
-            self.mean_[key] = real.mean(axis=0)
-            std = real.std(axis=0)
-            self.scale_[key] = np.where(std > 1e-8, std, 1.0)
-        return self
-
-    def transform(self, X):
-        """Standardised segment tensors (a SliceDict), padding at zero."""
-        from skorch.helper import SliceDict
-
-        check_is_fitted(self)
-        mask = np.asarray(X["mask"], dtype=bool)
-        out = {k: np.asarray(v) for k, v in X.items()}
-        for key in self.modalities:
-            z = (np.asarray(X[key], dtype=np.float64) - self.mean_[key]) / self.scale_[key]
-            out[key] = (z * mask[..., None]).astype(np.float32)
-        return SliceDict(**out)
-
-
 def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_state=0):
     """Logistic regression on segment statistics, with an inner grid over ``C``.
 
@@ -203,8 +150,6 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
     ----------
     names : list of str or None, default=None
         Subset of :data:`METHOD_NAMES` (case-insensitive); None means all nine.
-        ``"HILBERT (standardized)"`` (:data:`EXTRA_NAMES`) is HILBERT after a
-        :class:`SegmentStandardScaler`.
     hilbert_params : dict, default=None
         Extra :class:`~sklearn_hilbert.HilbertClassifier` parameters shared by
         the four ablations (e.g. ``{"max_epochs": 30}``).
@@ -242,12 +187,6 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
                 ("text", pooled_logistic(("text",), C_grid, inner_cv, random_state)),
                 ("audio", pooled_logistic(("audio",), C_grid, inner_cv, random_state)),
             ])
-        elif name == "HILBERT (standardized)":
-            from .classifier import HilbertClassifier
-
-            params = {"random_state": random_state, **(hilbert_params or {})}
-            methods[name] = Pipeline([("scaler", SegmentStandardScaler()),
-                                      ("hilbertclassifier", HilbertClassifier(**params))])
         else:
             from .ablation import ABLATIONS
             from .classifier import HilbertClassifier
@@ -264,7 +203,7 @@ def resolve_method_names(names):
         return list(METHOD_NAMES)
     if isinstance(names, str):
         names = [n for n in names.split(",") if n.strip()]
-    lookup = {n.lower(): n for n in METHOD_NAMES + EXTRA_NAMES}
+    lookup = {n.lower(): n for n in METHOD_NAMES}
     groups = {"all": METHOD_NAMES, "baselines": BASELINES, "ablations": ABLATION_NAMES}
     out = []
     for raw in names:
@@ -278,4 +217,4 @@ def resolve_method_names(names):
                 f"Unknown method {raw.strip()!r}; choose from {list(METHOD_NAMES)} "
                 "or the groups 'baselines', 'ablations', 'all'."
             )
-    return [n for n in METHOD_NAMES + EXTRA_NAMES if n in out]
+    return [n for n in METHOD_NAMES if n in out]

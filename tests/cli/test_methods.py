@@ -47,26 +47,3 @@ def test_baselines_find_the_modality_that_carries_the_label(segment_tensors):
     assert rows["LogReg audio"]["auc_mean"] < 0.75
     assert rows["LogReg early fusion"]["auc_mean"] > 0.8
     assert rows["LogReg late fusion"]["auc_mean"] > 0.8
-
-
-def test_segment_standard_scaler_uses_real_segments_only():
-    from sklearn_hilbert.methods import SegmentStandardScaler
-
-    rng = np.random.default_rng(0)
-    X = {"audio": rng.normal(5.0, 3.0, size=(20, 6, 4)), "text": rng.normal(size=(20, 6, 2)),
-         "mask": rng.uniform(size=(20, 6)) < 0.7}
-    X["mask"][:, 0] = True
-    X["audio"][~X["mask"]] = 1e6  # garbage in padding must not enter the statistics
-    Z = SegmentStandardScaler().fit_transform(X)
-    real = Z["audio"][X["mask"]]
-    np.testing.assert_allclose(real.mean(axis=0), 0, atol=1e-5)
-    np.testing.assert_allclose(real.std(axis=0), 1, atol=1e-4)
-    assert np.all(Z["audio"][~X["mask"]] == 0) and Z["audio"].dtype == np.float32
-    np.testing.assert_array_equal(Z["mask"], X["mask"])
-
-
-def test_standardized_hilbert_is_an_extra_method():
-    assert "HILBERT (standardized)" not in make_methods()
-    (pipe,) = make_methods(["hilbert (standardized)"],
-                           hilbert_params={"max_epochs": 2}).values()
-    assert pipe.named_steps["hilbertclassifier"].max_epochs == 2
