@@ -102,8 +102,10 @@ def check_segment_tensors(X, *, modalities=("audio", "text"), allow_empty_docume
             )
         if arr.shape[2] == 0:
             raise ValueError(f"'{key}' has 0 features per segment.")
+        if np.iscomplexobj(arr):
+            raise ValueError(f"'{key}' holds complex data ({arr.dtype}): complex data not supported.")
         if not np.issubdtype(arr.dtype, np.number):
-            raise ValueError(f"'{key}' must be numeric, got dtype {arr.dtype}.")
+            raise ValueError(f"'{key}' must be real-valued numbers, got dtype {arr.dtype}.")
         arr = np.ascontiguousarray(arr, dtype=np.float32)
         bad = ~np.isfinite(arr).all(axis=2) & mask
         if bad.any():

@@ -49,7 +49,8 @@ CASES = [
     ("no segments", segs(S=0), ValueError, "0 segments"),
     ("all-padding document", all_padding(3), ValueError, "Document 3 has no real segment"),
     ("non-boolean mask", bad(mask=np.full((8, 4), 2)), ValueError, "boolean"),
-    ("strings as features", bad(audio=np.full((8, 4, 3), "a")), ValueError, "numeric"),
+    ("strings as features", bad(audio=np.full((8, 4, 3), "a")), ValueError, "real-valued"),
+    ("complex features", bad(text=np.ones((8, 4, 2), dtype=complex)), ValueError, "complex data not supported"),
 ]
 
 
