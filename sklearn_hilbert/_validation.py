@@ -103,7 +103,7 @@ def check_segment_tensors(X, *, modalities=("audio", "text"), allow_empty_docume
         if arr.shape[2] == 0:
             raise ValueError(f"'{key}' has 0 features per segment.")
         if np.iscomplexobj(arr):
-            raise ValueError(f"'{key}' holds complex data ({arr.dtype}): complex data not supported.")
+            raise ValueError(f"'{key}' holds {arr.dtype} values. Complex data not supported.")
         if not np.issubdtype(arr.dtype, np.number):
             raise ValueError(f"'{key}' must be real-valued numbers, got dtype {arr.dtype}.")
         arr = np.ascontiguousarray(arr, dtype=np.float32)

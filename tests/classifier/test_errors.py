@@ -50,7 +50,7 @@ CASES = [
     ("all-padding document", all_padding(3), ValueError, "Document 3 has no real segment"),
     ("non-boolean mask", bad(mask=np.full((8, 4), 2)), ValueError, "boolean"),
     ("strings as features", bad(audio=np.full((8, 4, 3), "a")), ValueError, "real-valued"),
-    ("complex features", bad(text=np.ones((8, 4, 2), dtype=complex)), ValueError, "complex data not supported"),
+    ("complex features", bad(text=np.ones((8, 4, 2), dtype=complex)), ValueError, "Complex data not supported"),
 ]
 
 
