@@ -1,15 +1,17 @@
-"""Figures of the cross-validation report (matplotlib, Agg backend)."""
+"""Figures: ROC curves and attention of the cross-validation report, training curves.
+
+Figures are drawn on :class:`matplotlib.figure.Figure` objects and saved to
+files, so no pyplot state or backend of the caller (e.g. a notebook) is touched.
+"""
 
 import numpy as np
 
 
-def _pyplot():
-    import matplotlib
+def _subplots(nrows, ncols, figsize, **kwargs):
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, squeeze=False, **kwargs)
 
 
 def plot_roc_curves(y, probas, classes, path, title=None):
@@ -45,15 +47,16 @@ def plot_roc_curves(y, probas, classes, path, title=None):
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    plt = _pyplot()
+    from matplotlib import colormaps
+
     y = np.asarray(y)
     classes = list(classes)
     # two classes: one panel (the curve of class 1 vs class 0)
     panels = classes[1:] if len(classes) == 2 else classes
     ncols = min(len(panels), 2)
     nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.5 * ncols, 4.8 * nrows), squeeze=False)
-    cmap = plt.get_cmap("tab10")
+    fig, axes = _subplots(nrows, ncols, figsize=(5.5 * ncols, 4.8 * nrows))
+    cmap = colormaps["tab10"]
     for ax, c in zip(axes.ravel(), panels):
         k = classes.index(c)
         positive = y == c
@@ -75,7 +78,6 @@ def plot_roc_curves(y, probas, classes, path, title=None):
         fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -108,12 +110,10 @@ def plot_attention(weights, path, title=None, segment_labels=None):
     >>> os.path.getsize(out) > 0
     True
     """
-    plt = _pyplot()
     names = list(weights)
     n_seg = len(next(iter(weights.values())))
     width = max(6.0, 0.32 * n_seg + 2.0)
-    fig, axes = plt.subplots(len(names), 1, figsize=(width, 1.5 * len(names) + 1.6),
-                             sharex=True, squeeze=False)
+    fig, axes = _subplots(len(names), 1, figsize=(width, 1.5 * len(names) + 1.6), sharex=True)
     x = np.arange(n_seg)
     for ax, name, color in zip(axes[:, 0], names, ("tab:blue", "tab:orange", "tab:green")):
         w = np.asarray(weights[name], dtype=float)
@@ -130,5 +130,54 @@ def plot_attention(weights, path, title=None, segment_labels=None):
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return path
+
+
+def plot_loss_terms(history, path, title=None):
+    """Training curves of every HILBERT loss term, one panel per term.
+
+    Parameters
+    ----------
+    history : skorch.History
+        ``HilbertClassifier.history_`` (or ``net_.history``).
+    path : path-like
+        PNG file to write.
+    title : str, default=None
+        Figure title.
+
+    Returns
+    -------
+    path : path-like
+        ``path``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_hilbert import HilbertClassifier
+    >>> from sklearn_hilbert.datasets import make_segment_data
+    >>> from sklearn_hilbert.plotting import plot_loss_terms
+    >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
+    >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=3, random_state=0).fit(X, y)
+    >>> out = plot_loss_terms(clf.history_, os.path.join(tempfile.mkdtemp(), "loss.png"))
+    >>> os.path.getsize(out) > 0
+    True
+    """
+    from .nn import TERMS
+
+    names = ["loss", *TERMS]
+    epochs = np.arange(1, len(history) + 1)
+    fig, axes = _subplots(2, 3, figsize=(12, 6.5), sharex=True)
+    for ax, name in zip(axes.ravel(), names):
+        for split, style in (("train", "-"), ("valid", "--")):
+            key = f"{split}_{name}"
+            if key in history[-1]:
+                ax.plot(epochs, history[:, key], style, label=split)
+        ax.set_title("total (weighted)" if name == "loss" else name)
+        ax.legend(fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("epoch")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
     return path
