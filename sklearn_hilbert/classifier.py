@@ -424,7 +424,8 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         """Yield ``(logits, representations)`` per inference batch, eval mode."""
         X = self._check_X(X)
         self.net_.module_.eval()
-        with torch.inference_mode():
+        # torch's DataLoader draws a seed from the global generator: leave the caller's alone
+        with torch.random.fork_rng(devices=[]), torch.inference_mode():
             yield from self.net_.forward_iter(X, training=False)
 
     def predict_proba(self, X):

@@ -70,13 +70,14 @@ def test_fit_is_idempotent(tiny_clf, data3):
     np.testing.assert_array_equal(first, second)
 
 
-def test_fit_does_not_touch_global_torch_rng(tiny_clf, data3):
+def test_fit_and_predict_do_not_touch_global_torch_rng(tiny_clf, data3):
     import torch
 
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
     tiny_clf.fit(*data3)
+    tiny_clf.predict_proba(data3[0])
     np.testing.assert_array_equal(torch.rand(3), expected)
 
 
