@@ -14,6 +14,14 @@ def _subplots(nrows, ncols, figsize, **kwargs):
     return fig, fig.subplots(nrows, ncols, squeeze=False, **kwargs)
 
 
+def _save(fig, path, title=None, fontsize=None):
+    if title:
+        fig.suptitle(title, fontsize=fontsize)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
+
+
 def plot_roc_curves(y, probas, classes, path, title=None):
     """One-vs-rest ROC curve of every method, one panel per class.
 
@@ -74,11 +82,7 @@ def plot_roc_curves(y, probas, classes, path, title=None):
         ax.legend(loc="lower right", fontsize=7, title="method (AUC)", title_fontsize=7)
     for ax in axes.ravel()[len(panels):]:
         ax.axis("off")
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return path
+    return _save(fig, path, title)
 
 
 def plot_attention(weights, path, title=None, segment_labels=None):
@@ -126,11 +130,7 @@ def plot_attention(weights, path, title=None, segment_labels=None):
     if segment_labels is not None:
         ax.set_xticklabels(segment_labels, rotation=60, ha="right", fontsize=7)
     ax.set_xlabel("segment (in interview order); dotted line: uniform attention")
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return path
+    return _save(fig, path, title, fontsize=10)
 
 
 def plot_loss_terms(history, path, title=None):
@@ -176,8 +176,4 @@ def plot_loss_terms(history, path, title=None):
         ax.legend(fontsize=7)
     for ax in axes[-1]:
         ax.set_xlabel("epoch")
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return path
+    return _save(fig, path, title)
