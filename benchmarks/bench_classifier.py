@@ -15,6 +15,7 @@ Run ``python benchmarks/bench_classifier.py`` (about an hour on 2 cores);
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -40,20 +41,27 @@ def logistic(modalities):
     )
 
 
+def hilbert(epochs, **params):
+    """A HilbertClassifier with ``random_state=0``; ``epochs=None`` keeps the default max_epochs."""
+    if epochs is not None:
+        params["max_epochs"] = epochs
+    return HilbertClassifier(random_state=0, **params)
+
+
 def methods(epochs):
-    out = {name: HilbertClassifier(random_state=0, max_epochs=epochs, **p) for name, p in ABLATIONS.items()}
+    out = {name: hilbert(epochs, **p) for name, p in ABLATIONS.items()}
     out["LogReg audio"] = logistic(("audio",))
     out["LogReg text"] = logistic(("text",))
     out["LogReg early fusion"] = logistic(("audio", "text"))
     return out
 
 
-def auc_table(signal, n_docs, epochs, folds):
+def auc_table(signal, n_docs, epochs, folds, n_jobs):
     X, y = make_segment_data(n_docs=n_docs, n_classes=3, weights=CLASS_WEIGHTS, signal=signal, random_state=0)
     cv = StratifiedKFold(folds, shuffle=True, random_state=0)
     rows = []
     for name, est in methods(epochs).items():
-        res = cross_validate(est, X, y, cv=cv, scoring="roc_auc_ovr", verbose=2)
+        res = cross_validate(est, X, y, cv=cv, scoring="roc_auc_ovr", verbose=2, n_jobs=n_jobs)
         rows.append((name, res["test_score"].mean(), res["test_score"].std(), res["fit_time"].mean()))
         print(f"  {signal:5s} {name:20s} AUC {rows[-1][1]:.3f} +/- {rows[-1][2]:.3f}  fit {rows[-1][3]:.1f}s", flush=True)
     return rows
@@ -61,7 +69,7 @@ def auc_table(signal, n_docs, epochs, folds):
 
 def fit_seconds(X, y, epochs, **params):
     start = time.perf_counter()
-    HilbertClassifier(random_state=0, max_epochs=epochs, **params).fit(X, y)
+    hilbert(epochs, **params).fit(X, y)
     return time.perf_counter() - start
 
 
@@ -91,23 +99,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the script runs")
     parser.add_argument("--docs", type=int, default=400)
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="max_epochs of the AUC runs (default: the classifier's default)")
     parser.add_argument("--threads", type=int, default=1,
-                        help="torch threads (1 is fastest on a shared 2-core machine)")
+                        help="torch threads per process (1 is fastest on a shared 2-core machine)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="folds cross-validated in parallel (joblib processes)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # inherited by the joblib workers
     torch.manual_seed(0)
     if args.quick:
         n_docs, epochs, folds, docs_grid, seg_grid = 60, 2, 3, (50, 100), (10, 20)
     else:
         n_docs, epochs, folds = args.docs, args.epochs, 5
+    epochs_run = epochs or HilbertClassifier().max_epochs
         docs_grid, seg_grid = (100, 200, 400, 800), (25, 50, 100, 200)
 
     start = time.time()
     # the joint signal is the headline; the single-modality signals are easier, half the documents
     sizes = {"joint": n_docs, "audio": n_docs // 2, "text": n_docs // 2}
-    tables = {s: auc_table(s, n, epochs, folds) for s, n in sizes.items()}
-    ce, full = loss_overhead(n_docs, max(2, epochs // 4))
+    tables = {s: auc_table(s, n, epochs, folds, args.jobs) for s, n in sizes.items()}
+    ce, full = loss_overhead(n_docs, max(2, epochs_run // 4))
     by_docs, by_segs = scaling(docs_grid, seg_grid, 2)
     wall = time.time() - start
 
@@ -115,13 +128,13 @@ def main():
         "## HilbertClassifier on synthetic segment data",
         "",
         f"Command: `python benchmarks/bench_classifier.py{' --quick' if args.quick else ''}"
-        f" --threads {args.threads}` "
+        f" --threads {args.threads} --jobs {args.jobs}` "
         f"({wall / 60:.0f} min). Machine: {machine_description()}.",
         "",
         f"`make_segment_data(n_docs=..., n_classes=3, weights={CLASS_WEIGHTS}, signal=...)` "
         f"with n_docs={sizes}, "
         f"segments per document 10-40; {folds}-fold stratified CV, macro one-vs-rest AUC "
-        f"(mean +/- std over folds); HILBERT configurations train {epochs} epochs with default "
+        f"(mean +/- std over folds); HILBERT configurations train {epochs_run} epochs with default "
         "hyperparameters; logistic regression on mean/std/max-pooled segments (standardised, "
         "class-balanced).",
         "",

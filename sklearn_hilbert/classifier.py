@@ -64,6 +64,13 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         Hidden sizes of the classification MLP after the experts.
     dropout : float, default=0.1
         Dropout rate throughout the network.
+    segment_dropout : float in [0, 1), default=0.5
+        Training only: at every step each real segment of a document is hidden
+        with this probability (each document keeps at least one segment), so
+        the network sees a fresh random subset of every document: dropout at
+        the level of segments, against memorising whole documents.  Not part
+        of the paper; ``docs/model.md`` gives its measured effect.  0 turns
+        it off; predictions always use every segment.
     standardize : bool, default=True
         Standardise every segment-embedding feature with the mean and standard
         deviation of the training segments (real segments only) before the
@@ -85,7 +92,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         Weight of the mutual-information balance term.
     lambda_balance : float, default=0.01
         Weight of the MoE load-balancing term.
-    max_epochs : int, default=20
+    max_epochs : int, default=40
         Training epochs (an upper bound with early stopping).
     lr : float, default=2e-3
         AdamW learning rate.
@@ -155,6 +162,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         "expert_hidden": [tuple, list],
         "head_hidden": [tuple, list],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "segment_dropout": [Interval(Real, 0, 1, closed="left")],
         "standardize": ["boolean"],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "contrastive": [StrOptions({"dual", "pairwise"}), None],
@@ -186,6 +194,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         expert_hidden=(32, 32),
         head_hidden=(32, 16),
         dropout=0.1,
+        segment_dropout=0.5,
         standardize=True,
         temperature=0.5,
         contrastive="dual",
@@ -194,7 +203,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         lambda_cka=0.1,
         lambda_mi=0.1,
         lambda_balance=0.01,
-        max_epochs=20,
+        max_epochs=40,
         lr=2e-3,
         batch_size=32,
         weight_decay=1e-4,
@@ -214,6 +223,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         self.expert_hidden = expert_hidden
         self.head_hidden = head_hidden
         self.dropout = dropout
+        self.segment_dropout = segment_dropout
         self.standardize = standardize
         self.temperature = temperature
         self.contrastive = contrastive
@@ -341,6 +351,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
             module__head_hidden=tuple(self.head_hidden),
             module__head=self.head,
             module__dropout=self.dropout,
+            module__segment_dropout=self.segment_dropout,
             module__project=project,
             module__input_stats=input_stats,
             criterion=HilbertLoss,

@@ -29,6 +29,42 @@ def sinusoidal_positions(n_positions, dim, device=None, dtype=torch.float32):
     return enc[:, :dim]
 
 
+def drop_segments(mask, p):
+    """Hide each real segment with probability ``p``; every document keeps at least one.
+
+    The segment-level analogue of dropout, for training: a fresh random
+    subset of each document's segments is seen at every step, so a network
+    cannot lean on a particular segment (or memorise a document from its
+    exact set of segments).  A document whose draw hides all of its real
+    segments keeps them all for that step.
+
+    Parameters
+    ----------
+    mask : bool Tensor of shape (B, S)
+        True on real segments.
+    p : float in [0, 1)
+        Probability of hiding a real segment.
+
+    Returns
+    -------
+    bool Tensor of shape (B, S)
+        The kept segments, a subset of ``mask``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_hilbert.nn.layers import drop_segments
+    >>> mask = torch.tensor([[True, True, True, False], [True, False, False, False]])
+    >>> kept = drop_segments(mask, 0.5)
+    >>> bool((kept <= mask).all()), kept.any(dim=1).tolist()
+    (True, [True, True])
+    """
+    if p <= 0:
+        return mask
+    kept = mask & (torch.rand(mask.shape, device=mask.device) >= p)
+    return torch.where(kept.any(dim=1, keepdim=True), kept, mask)
+
+
 class FeedForward(nn.Sequential):
     """Position-wise feed-forward network ``d -> 2d -> d``."""
 

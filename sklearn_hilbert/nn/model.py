@@ -5,6 +5,7 @@ from torch import nn
 
 from .layers import (
     DenseExpert,
+    drop_segments,
     JointEncoder,
     MixtureOfExperts,
     ModalityEncoder,
@@ -39,6 +40,10 @@ class HilbertModule(nn.Module):
         Mixture of Experts or a single MLP of the same width.
     dropout : float, default=0.1
         Dropout in attention, feed-forward and MLP layers.
+    segment_dropout : float, default=0.0
+        In training mode, probability of hiding each real segment of a
+        document for one step (see :func:`~sklearn_hilbert.nn.layers.drop_segments`).
+        No effect in eval mode.
     project : bool, default=True
         Whether to compute the projections ``z`` (only the auxiliary losses use them).
     input_stats : dict or None, default=None
@@ -70,10 +75,12 @@ class HilbertModule(nn.Module):
         head_hidden=(32, 16),
         head="moe",
         dropout=0.1,
+        segment_dropout=0.0,
         project=True,
         input_stats=None,
     ):
         super().__init__()
+        self.segment_dropout = segment_dropout
         stats = input_stats or {}
         for name, d in (("audio", d_audio), ("text", d_text)):
             mean, scale = stats.get(name, (torch.zeros(d), torch.ones(d)))
@@ -104,6 +111,8 @@ class HilbertModule(nn.Module):
         ``attention_*`` ``(B, S)``.
         """
         mask = mask.bool()
+        if self.training:
+            mask = drop_segments(mask, self.segment_dropout)
         x_a = self.project_audio((audio - self.audio_mean) / self.audio_scale, mask)
         x_t = self.project_text((text - self.text_mean) / self.text_scale, mask)
         h_a, w_a = self.audio_encoder(x_a, mask)

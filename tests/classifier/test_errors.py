@@ -109,6 +109,7 @@ def test_predict_accepts_different_segment_count():
         ({"d_model": 10, "n_heads": 4}, "divisible"),
         ({"expert_hidden": ()}, "expert_hidden"),
         ({"validation_fraction": 1.5}, "validation_fraction"),
+        ({"segment_dropout": 1.0}, "segment_dropout"),
     ],
 )
 def test_bad_hyperparameters(params, message):

@@ -10,7 +10,9 @@ from sklearn_hilbert.nn import HilbertModule
 
 def _net(head):
     torch.manual_seed(0)
-    return HilbertModule(6, 5, 3, d_model=16, n_heads=2, proj_dim=8, n_experts=4, head=head).eval()
+    return HilbertModule(
+        6, 5, 3, d_model=16, n_heads=2, proj_dim=8, n_experts=4, head=head, segment_dropout=0.5
+    ).eval()
 
 
 NETS = {"moe": _net("moe"), "mlp": _net("mlp")}
