@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine_description, write_section  # noqa: E402
 
+from sklearn_hilbert import HilbertClassifier  # noqa: E402
 from sklearn_hilbert.datasets.spoken_reviews import TASKS, build_spoken_reviews  # noqa: E402
 from sklearn_hilbert.documents import load_manifest  # noqa: E402
 from sklearn_hilbert.evaluation import cross_validate_methods  # noqa: E402
@@ -48,7 +49,8 @@ def parse_args(argv=None):
     p.add_argument("--max-segments", type=int, default=24)
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--repeats", type=int, default=2)
-    p.add_argument("--max-epochs", type=int, default=20)
+    p.add_argument("--max-epochs", type=int, default=None,
+                   help="max_epochs of the HILBERT ablations (default: the classifier's)")
     p.add_argument("--tasks", default=",".join(TASKS))
     p.add_argument("--methods", default="all")
     p.add_argument("--data-home", default=None)
@@ -154,12 +156,15 @@ def main(argv=None):
                                  device="cpu", progress=True).fit_transform(docs)
     t_encode = time.perf_counter() - t1
     n_seg = X["mask"].sum(axis=1)
+    hilbert_params = {} if args.max_epochs is None else {"max_epochs": args.max_epochs}
+    defaults = HilbertClassifier(**hilbert_params)
     setup = (
         f"{len(docs)} spoken reviews (`fetch_spoken_reviews`, first {args.max_segments} "
         f"segments of ~17 words; {int(n_seg.sum())} segments, {n_seg.mean():.1f} per document), "
         f"text encoder all-MiniLM-L6-v2, audio encoder logmel. Stratified {args.folds}-fold "
         f"CV x {args.repeats} repeat(s), the same folds for all methods; HILBERT ablations "
-        f"with max_epochs={args.max_epochs}, other parameters at their defaults; logistic "
+        f"with max_epochs={defaults.max_epochs} and segment_dropout={defaults.segment_dropout}, "
+        f"other parameters at their defaults; logistic "
         f"baselines with an inner 3-fold grid over C in (0.01, 0.1, 1). Building the corpus "
         f"took {t_corpus:.0f} s and encoding {t_encode:.0f} s "
         f"(both cached for later runs; not included in the per-method times). torch threads: "
@@ -168,7 +173,7 @@ def main(argv=None):
     texts = [[s.text for s in d.segments][: int(k)] for d, k in zip(docs, n_seg)]
     for j, task in enumerate(tasks):
         y = labels[:, j]
-        methods = make_methods(args.methods, hilbert_params={"max_epochs": args.max_epochs},
+        methods = make_methods(args.methods, hilbert_params=hilbert_params,
                                random_state=args.random_state)
         start = time.perf_counter()
         res = cross_validate_methods(methods, X, y, n_splits=args.folds,
