@@ -10,7 +10,7 @@ and, on the joint signal: the fit time of the full loss relative to
 cross-entropy alone (same network, same epochs), and how fit time grows
 with the number of documents and of segments per document.
 
-Run ``python benchmarks/bench_classifier.py`` (about an hour on 2 cores);
+Run ``python benchmarks/bench_classifier.py --jobs 2`` (about 20 minutes on 2 cores);
 ``--quick`` for a smoke run.
 """
 
