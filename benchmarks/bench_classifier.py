@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from _report import machine_description, write_section
 from sklearn_hilbert import HilbertClassifier, SegmentPooler
-from sklearn_hilbert.ablation import ABLATIONS
+from sklearn_hilbert.experiments.ablation import ABLATIONS
 from sklearn_hilbert.datasets import make_segment_data
 
 CLASS_WEIGHTS = [0.7, 0.2, 0.1]

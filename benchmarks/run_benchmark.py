@@ -29,10 +29,10 @@ from _report import machine_description, write_section  # noqa: E402
 
 from sklearn_hilbert import HilbertClassifier  # noqa: E402
 from sklearn_hilbert.datasets.spoken_reviews import TASKS, build_spoken_reviews  # noqa: E402
-from sklearn_hilbert.documents import load_manifest  # noqa: E402
-from sklearn_hilbert.evaluation import cross_validate_methods  # noqa: E402
-from sklearn_hilbert.methods import BASELINES, make_methods  # noqa: E402
-from sklearn_hilbert.report import markdown_table, text_table, write_report  # noqa: E402
+from sklearn_hilbert.manifest import load_manifest  # noqa: E402
+from sklearn_hilbert.experiments.runner import cross_validate_methods  # noqa: E402
+from sklearn_hilbert.experiments.methods import BASELINES, make_methods  # noqa: E402
+from sklearn_hilbert.experiments.report import markdown_table, text_table, write_report  # noqa: E402
 from sklearn_hilbert.transformer import FrozenEncoderTransformer  # noqa: E402
 
 TASK_NOTES = {

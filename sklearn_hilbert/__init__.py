@@ -7,11 +7,13 @@ Public API:
 - :class:`HilbertClassifier`: the HILBERT network as a classifier;
 - :class:`SegmentPooler`: pooled features for logistic baselines;
 - :mod:`sklearn_hilbert.datasets`: ``make_segment_data``, ``fetch_spoken_reviews``;
-- :mod:`sklearn_hilbert.ablation`: the paper's ablation configurations.
+- :mod:`sklearn_hilbert.experiments`: the harness of ``hilbert cv`` (methods, the paper's
+  ablations, cross-validation, scores, report).
 """
 
 from .classifier import HilbertClassifier
-from .documents import Document, DocumentError, Segment, load_manifest, save_manifest
+from .documents import Document, DocumentError, Segment
+from .manifest import load_manifest, save_manifest
 from .encoders import ModelNotAvailableError
 from .pooling import SegmentPooler
 from .transformer import FrozenEncoderTransformer

@@ -54,6 +54,27 @@ def audio_info(path):
     return int(info.frames), int(info.samplerate)
 
 
+def channels_first(shape):
+    """Whether a 2-D waveform of this shape is ``(n_channels, n_samples)``.
+
+    The one rule for the channel layout: the first axis holds channels when it
+    is at most 8 long and shorter than the second; otherwise the waveform is
+    ``(n_samples, n_channels)``, as soundfile returns it.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.audio_io import channels_first
+    >>> channels_first((2, 16000)), channels_first((16000, 2))
+    (True, False)
+    """
+    return len(shape) == 2 and shape[0] <= 8 and shape[1] > shape[0]
+
+
+def n_samples_of(shape):
+    """Samples per channel of a waveform of this shape (1-D, or 2-D in either layout)."""
+    return shape[1] if channels_first(shape) else shape[0]
+
+
 def to_mono(samples):
     """Mix a waveform to mono float32.
 
@@ -69,8 +90,7 @@ def to_mono(samples):
     """
     samples = np.asarray(samples)
     if samples.ndim == 2:
-        channels_first = samples.shape[0] <= 8 and samples.shape[1] > samples.shape[0]
-        samples = samples.mean(axis=0 if channels_first else 1)
+        samples = samples.mean(axis=0 if channels_first(samples.shape) else 1)
     elif samples.ndim != 1:
         raise AudioError(f"a waveform must be 1-D or 2-D, got shape {samples.shape}")
     if not np.issubdtype(samples.dtype, np.number) or np.iscomplexobj(samples):

@@ -4,39 +4,16 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import EarlyStopping, GradientNormClipping, PassthroughScoring
-from skorch.dataset import Dataset
-from skorch.helper import predefined_split
 
+from ._training_set import (check_labels, class_weights, input_stats, resample_documents,
+                            validation_split)
 from ._validation import check_segment_tensors, n_features_of
-from .nn import TERMS, HilbertLoss, HilbertModule
-from .nn.net import HilbertNet
-
-
-def _check_labels(y, n_docs):
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (one label per document), got shape {y.shape}.")
-    if y.shape[0] != n_docs:
-        raise ValueError(f"X holds {n_docs} documents but y holds {y.shape[0]} labels.")
-    if y.dtype.kind == "f" and np.isnan(y).any():
-        raise ValueError(f"y holds NaN for document {int(np.flatnonzero(np.isnan(y))[0])}.")
-    if y.dtype.kind == "O":
-        missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and v != v)]
-        if missing:
-            raise ValueError(f"y holds a missing label (None/NaN) for document {missing[0]}.")
-    check_classification_targets(y)
-    return y
+from .nn.net import make_net
 
 
 class HilbertClassifier(ClassifierMixin, BaseEstimator):
@@ -140,7 +117,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
     See Also
     --------
     sklearn_hilbert.SegmentPooler : pooled features for logistic baselines.
-    sklearn_hilbert.ablation.ABLATIONS : parameters of the paper's ablations.
+    sklearn_hilbert.experiments.ablation.ABLATIONS : parameters of the paper's ablations.
 
     Examples
     --------
@@ -257,123 +234,29 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
             if not sizes or not all(isinstance(s, Integral) and s > 0 for s in sizes):
                 raise ValueError(f"{name} must be a non-empty tuple of positive ints, got {sizes!r}.")
 
-    def _class_weights(self, y_enc):
-        n_classes = len(self.classes_)
-        if self.class_weight is None:
-            return None
-        if self.class_weight == "balanced":
-            present = np.unique(y_enc)
-            weights = np.ones(n_classes)
-            weights[present] = compute_class_weight("balanced", classes=present, y=y_enc)
-            return torch.as_tensor(weights, dtype=torch.float32)
-        unknown = set(self.class_weight) - set(self.classes_.tolist())
-        if unknown:
-            raise ValueError(f"class_weight names classes not in y: {sorted(map(str, unknown))}.")
-        return torch.as_tensor(
-            [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()],
-            dtype=torch.float32,
-        )
-
-    def _resample(self, X, y_enc):
-        if self.sampler is None:
-            return X, y_enc
-        index = np.arange(len(y_enc)).reshape(-1, 1)
-        index_res, y_res = clone(self.sampler).fit_resample(index, y_enc)
-        index_res = np.asarray(index_res).ravel()
-        if not (
-            np.all(index_res == np.round(index_res))
-            and index_res.min() >= 0
-            and index_res.max() < len(y_enc)
-            and np.array_equal(y_enc[index_res.astype(int)], np.asarray(y_res))
-        ):
-            raise ValueError(
-                f"sampler {type(self.sampler).__name__} created synthetic samples; HilbertClassifier "
-                "resamples whole documents, so use a sampler that selects existing samples "
-                "(RandomOverSampler, RandomUnderSampler, NearMiss on indices is meaningless too)."
-            )
-        index_res = index_res.astype(int)
-        return X[index_res], y_enc[index_res]
-
-    def _validation_split(self, X, y_enc, seed):
-        if self.validation_fraction is None:
-            return X, y_enc, None
-        splitter = StratifiedShuffleSplit(
-            n_splits=1, test_size=self.validation_fraction, random_state=seed
-        )
-        try:
-            train, valid = next(splitter.split(np.zeros(len(y_enc)), y_enc))
-        except ValueError as exc:
-            raise ValueError(
-                f"Cannot hold out validation_fraction={self.validation_fraction} of "
-                f"{len(y_enc)} documents stratified by class ({exc}). Use more documents, a "
-                "larger fraction or validation_fraction=None."
-            ) from None
-        return X[train], y_enc[train], Dataset(X[valid], y_enc[valid])
-
-    def _input_stats(self, X):
-        """Per-feature mean and scale of the real training segments, per modality."""
-        if not self.standardize:
-            return None
-        mask = X["mask"]
-        stats = {}
-        for name in ("audio", "text"):
-            real = X[name][mask].astype(np.float64)
-            scale = real.std(axis=0)
-            scale[scale < 1e-8] = 1.0  # constant features stay as they are
-            stats[name] = (real.mean(axis=0).astype(np.float32), scale.astype(np.float32))
-        return stats
-
     def _build_net(self, n_train, class_weight, valid_dataset, input_stats):
-        terms = [(f"train_{t}", PassthroughScoring(f"train_{t}", on_train=True)) for t in TERMS]
-        callbacks = terms + [("gradient_clipping", GradientNormClipping(1.0))]
-        if valid_dataset is not None:
-            callbacks += [(f"valid_{t}", PassthroughScoring(f"valid_{t}")) for t in TERMS]
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(monitor="valid_ce", patience=self.patience, load_best=True),
-                )
-            )
-        callbacks += list(self.callbacks or [])
         project = bool(self.contrastive and self.lambda_contrastive) or bool(
             self.lambda_cka or self.lambda_mi
         )
-        return HilbertNet(
-            module=HilbertModule,
-            module__d_audio=self.n_features_audio_,
-            module__d_text=self.n_features_text_,
-            module__n_classes=len(self.classes_),
-            module__d_model=self.d_model,
-            module__n_heads=self.n_heads,
-            module__proj_dim=self.proj_dim,
-            module__n_experts=self.n_experts,
-            module__expert_hidden=tuple(self.expert_hidden),
-            module__head_hidden=tuple(self.head_hidden),
-            module__head=self.head,
-            module__dropout=self.dropout,
-            module__segment_dropout=self.segment_dropout,
-            module__project=project,
-            module__input_stats=input_stats,
-            criterion=HilbertLoss,
-            criterion__weight=class_weight,
-            criterion__contrastive=self.contrastive,
-            criterion__temperature=self.temperature,
-            criterion__lambda_contrastive=self.lambda_contrastive,
-            criterion__lambda_cka=self.lambda_cka,
-            criterion__lambda_mi=self.lambda_mi,
-            criterion__lambda_balance=self.lambda_balance if self.head == "moe" else 0.0,
-            optimizer=torch.optim.AdamW,
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=min(self.batch_size, n_train),
-            iterator_train__shuffle=True,
-            iterator_train__drop_last=True,
-            iterator_valid__batch_size=max(self.batch_size, 64),
-            train_split=None if valid_dataset is None else predefined_split(valid_dataset),
-            callbacks=callbacks,
-            device=self.device,
-            verbose=self.verbose,
+        module_params = dict(
+            d_audio=self.n_features_audio_, d_text=self.n_features_text_,
+            n_classes=len(self.classes_), d_model=self.d_model, n_heads=self.n_heads,
+            proj_dim=self.proj_dim, n_experts=self.n_experts,
+            expert_hidden=tuple(self.expert_hidden), head_hidden=tuple(self.head_hidden),
+            head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
+            project=project, input_stats=input_stats,
+        )
+        loss_params = dict(
+            weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,
+            lambda_contrastive=self.lambda_contrastive, lambda_cka=self.lambda_cka,
+            lambda_mi=self.lambda_mi,
+            lambda_balance=self.lambda_balance if self.head == "moe" else 0.0,
+        )
+        return make_net(
+            module_params, loss_params, lr=self.lr, weight_decay=self.weight_decay,
+            max_epochs=self.max_epochs, batch_size=self.batch_size, n_train=n_train,
+            valid_dataset=valid_dataset, patience=self.patience, callbacks=self.callbacks,
+            device=self.device, verbose=self.verbose,
         )
 
     def fit(self, X, y):
@@ -392,7 +275,7 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         X = check_segment_tensors(X)
-        y = _check_labels(y, len(X))
+        y = check_labels(y, len(X))
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
@@ -405,12 +288,13 @@ class HilbertClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_audio_, self.n_features_text_ = dims["audio"], dims["text"]
 
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        X_fit, y_fit = self._resample(X, y_enc)
-        X_fit, y_fit, valid = self._validation_split(X_fit, y_fit, seed)
-        class_weight = self._class_weights(y_fit)
+        X_fit, y_fit = resample_documents(self.sampler, X, y_enc)
+        X_fit, y_fit, valid = validation_split(self.validation_fraction, X_fit, y_fit, seed)
+        class_weight = class_weights(self.class_weight, self.classes_, y_fit)
+        stats = input_stats(X_fit) if self.standardize else None
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            net = self._build_net(len(y_fit), class_weight, valid, self._input_stats(X_fit))
+            net = self._build_net(len(y_fit), class_weight, valid, stats)
             net.fit(X_fit, y_fit)
         self.net_ = net
         self.history_ = net.history

@@ -111,7 +111,7 @@ def build_parser():
 def _cache_dir(args):
     if args.cache is not None:
         return None if args.cache.lower() == "none" else str(Path(args.cache).expanduser())
-    from .datasets._corpus import get_data_home
+    from .datasets import get_data_home
 
     return str(get_data_home(getattr(args, "data_home", None)) / "cache")
 
@@ -133,7 +133,7 @@ def _hilbert_params(args):
 
 
 def _load(manifest, label, args):
-    from .documents import load_manifest
+    from .manifest import load_manifest
 
     start = time.perf_counter()
     docs, y = load_manifest(manifest, label=label)
@@ -154,9 +154,9 @@ def _encode(docs, args):
 
 def run_cv(manifest, label, args, title=None, description=None):
     """Load, encode once, cross-validate every method, write the report; return summary rows."""
-    from .evaluation import cross_validate_methods
-    from .methods import make_methods
-    from .report import text_table, write_report
+    from .experiments.runner import cross_validate_methods
+    from .experiments.methods import make_methods
+    from .experiments.report import text_table, write_report
 
     t0 = time.perf_counter()
     docs, y = _load(manifest, label, args)
@@ -211,7 +211,7 @@ def cmd_fit(args):
     import joblib
     from sklearn.pipeline import make_pipeline
 
-    from .methods import make_methods
+    from .experiments.methods import make_methods
 
     docs, y = _load(args.manifest, args.label, args)
     method = make_methods([args.method], hilbert_params=_hilbert_params(args),
@@ -244,7 +244,7 @@ def _load_model(path):
 
 
 def cmd_predict(args):
-    from .documents import load_manifest
+    from .manifest import load_manifest
 
     pipe = _load_model(args.model)
     docs, _ = load_manifest(args.manifest)
@@ -264,7 +264,7 @@ def cmd_predict(args):
 
 
 def cmd_methods(args):
-    from .methods import ABLATION_NAMES, METHOD_NAMES
+    from .experiments.methods import ABLATION_NAMES, METHOD_NAMES
 
     for name in METHOD_NAMES:
         kind = "HilbertClassifier ablation" if name in ABLATION_NAMES else "baseline"

@@ -3,24 +3,18 @@
 import os
 import sys
 import warnings
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from skorch.helper import SliceDict
 
 from ._validation import check_segment_tensors
-from .audio_io import AudioError, audio_info, resample, resampled_length
-from .documents import Document, DocumentError
-from .encoders.base import progress_bar
-from .encoders.cache import EmbeddingCache, content_key
+from .documents import Document
+from .encoders.cache import EmbeddingCache
 from .encoders.registry import DEFAULT_TEXT_ENCODER, resolve_audio_encoder, resolve_text_encoder
+from .encoders.segments import encode_audio_segments, encode_text_segments
 
 __all__ = ["FrozenEncoderTransformer"]
-
-# waveforms held in memory at once while encoding cache misses (float32 samples)
-_AUDIO_BUDGET_SAMPLES = 32_000_000
 
 
 class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
@@ -68,7 +62,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
 
     See Also
     --------
-    sklearn_hilbert.documents.load_manifest : Read documents from a manifest.
+    sklearn_hilbert.manifest.load_manifest : Read documents from a manifest.
     sklearn_hilbert.HilbertClassifier : The model that takes the output.
 
     Notes
@@ -163,9 +157,9 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
         cache = self._embedding_cache()
         progress = self._show_progress()
 
-        audio_keys = self._encode_audio(docs, n_keep, audio_enc, cache, progress)
-        text_keys = self._text_keys(docs, n_keep, text_enc)
-        self._fill_text(docs, text_keys, text_enc, cache, progress)
+        audio_keys = encode_audio_segments(docs, n_keep, audio_enc, cache, self.batch_size,
+                                           progress)
+        text_keys = encode_text_segments(docs, n_keep, text_enc, cache, self.batch_size, progress)
 
         S = self.max_segments if self.max_segments is not None else max(n_keep)
         out = {}
@@ -241,95 +235,6 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
             state = self._cache_state = (self.cache, EmbeddingCache(self.cache))
         return state[1]
 
-    def _text_keys(self, docs, n_keep, encoder):
-        return {(i, j): content_key(encoder.cache_key, "text", doc[j].text)
-                for i, doc in enumerate(docs) for j in range(n_keep[i])}
-
-    def _fill_text(self, docs, keys, encoder, cache, progress):
-        todo = {}
-        for (i, j), key in keys.items():
-            if key not in todo and cache.get(key) is None:
-                todo[key] = docs[i][j].text
-        if todo:
-            emb = encoder.encode(list(todo.values()), batch_size=self.batch_size,
-                                 progress=progress)
-            for key, vec in zip(todo, emb):
-                cache.put(key, vec)
-
-    def _encode_audio(self, docs, n_keep, encoder, cache, progress):
-        """Read, hash and encode every segment's audio; return its cache key per (doc, segment).
-
-        Segments go through shortest first, so batches hold similar lengths.  A
-        few threads read and hash the next segments (soundfile, numpy and
-        hashlib release the GIL) while the encoder runs on the current group, so
-        hashing costs almost no wall time.  A file-backed slice whose file is
-        unchanged since an earlier run is not read at all: its digest is
-        remembered in the cache.  Only a bounded look-ahead of waveforms is held
-        in memory, whatever the size of the corpus.
-        """
-        where = [(i, j) for i in range(len(docs)) for j in range(n_keep[i])]
-        order = sorted(where, key=lambda ij: _duration(docs[ij[0]][ij[1]]))
-
-        def digest(ij):
-            i, j = ij
-            seg = docs[i][j]
-            memo = _file_version(seg)
-            record = None if memo is None else cache.get_record(memo)
-            if record is not None:
-                samples = None
-                dig, n, rate = record["digest"], record["n"], record["rate"]
-            else:
-                samples, rate = _load(seg, docs[i], i, j)
-                dig, n = content_key("", f"sr={rate}", samples.data), int(samples.size)
-                if memo is not None:
-                    cache.put_record(memo, {"digest": dig, "n": n, "rate": int(rate)})
-            length = resampled_length(n, rate, encoder.sample_rate)
-            if length < encoder.min_samples:
-                raise DocumentError(
-                    f"the audio lasts {n / rate:.4f} s, shorter than the "
-                    f"{encoder.min_samples / encoder.sample_rate:.4f} s the audio encoder needs",
-                    doc_id=docs[i].doc_id, doc_index=i, segment_index=j)
-            key = content_key(encoder.cache_key, "audio", dig)
-            if cache.get(key) is not None:
-                samples = None  # a hit: the waveform is not needed
-            return key, samples, rate
-
-        keys, group, size = {}, {}, 0
-
-        def flush():
-            if group:
-                emb = encoder.encode([w for w, _ in group.values()], batch_size=self.batch_size,
-                                     progress=False)
-                for key, vec in zip(group, emb):
-                    cache.put(key, vec)
-                bar.update(sum(c for _, c in group.values()))
-                group.clear()
-
-        lookahead = 4 * self.batch_size
-        with progress_bar(len(order), "audio", progress) as bar, \
-                ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
-            futures = deque(pool.submit(digest, ij) for ij in order[:lookahead])
-            for pos, (i, j) in enumerate(order):
-                if pos + lookahead < len(order):
-                    futures.append(pool.submit(digest, order[pos + lookahead]))
-                key, samples, rate = futures.popleft().result()
-                keys[i, j] = key
-                if key in group:
-                    group[key][1] += 1
-                elif cache.get(key) is not None:
-                    bar.update()
-                else:
-                    if samples is None:  # known slice, but its embedding is missing
-                        samples, rate = _load(docs[i][j], docs[i], i, j)
-                    wave = resample(samples, rate, encoder.sample_rate)
-                    group[key] = [wave, 1]
-                    size += wave.size
-                    if len(group) >= self.batch_size or size >= _AUDIO_BUDGET_SAMPLES:
-                        flush()
-                        size = 0
-            flush()
-        return keys
-
 
 def _check_documents(X):
     """Return ``X`` as a list of checked documents."""
@@ -353,42 +258,3 @@ def _check_documents(X):
                             "with Document(...), Document.from_audio_file or load_manifest.")
         doc.check(doc_index=i, samples=False)  # samples are checked as they are read
     return X
-
-
-def _duration(seg):
-    """Duration of a segment in seconds, without reading its audio when it can be helped."""
-    if seg.audio is not None:
-        shape = np.shape(seg.audio)
-        n = shape[1] if len(shape) == 2 and shape[0] <= 8 and shape[1] > shape[0] else shape[0]
-        return n / float(seg.sample_rate)
-    if seg.end is not None:
-        return float(seg.end) - float(seg.start or 0.0)
-    try:
-        n, rate = audio_info(seg.path)
-    except AudioError:
-        return 0.0  # reported with its document and segment when read
-    return n / rate - float(seg.start or 0.0)
-
-
-def _file_version(seg):
-    """Key naming a file-backed segment's samples while the file is unchanged.
-
-    Built from the file's absolute path, size and modification time (as make and
-    rsync judge changes) and the slice, so a cached run reads no audio at all.
-    """
-    if seg.path is None:
-        return None
-    try:
-        st = os.stat(seg.path)
-    except OSError:
-        return None
-    return content_key("audio-file-v1", "slice", f"{os.path.abspath(seg.path)}\0{st.st_size}\0"
-                       f"{st.st_mtime_ns}\0{seg.start!r}\0{seg.end!r}")
-
-
-def _load(seg, doc, i, j, check=True):
-    try:
-        return seg.load_audio(check=check)
-    except (AudioError, ValueError, TypeError) as exc:
-        raise DocumentError(str(exc), doc_id=doc.doc_id, doc_index=i, segment_index=j) from None
-

@@ -1,6 +1,5 @@
 """Spoken movie reviews: a public, rebuildable corpus of long spoken documents."""
 
-import csv
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,6 +9,7 @@ import soundfile as sf
 from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
+from ..manifest import write_rows
 from ._corpus import find_corpus, get_data_home, read_reviews
 from ._espeak import Voice, espeak_path, synthesize
 from ._segmentation import detokenize, split_into_segments
@@ -123,11 +123,7 @@ def build_spoken_reviews(data_home=None, n_docs=200, max_segments=None, random_s
         rows = list(tqdm(pool.map(build_one, ids), total=len(ids), disable=not progress,
                          desc="Speaking reviews (espeak-ng)", unit="doc"))
     tmp = manifest.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0][0]))
-        writer.writeheader()
-        for doc_rows in rows:
-            writer.writerows(doc_rows)
+    write_rows(tmp, [row for doc_rows in rows for row in doc_rows], list(rows[0][0]), fmt="csv")
     tmp.replace(manifest)
     return manifest
 
@@ -198,7 +194,7 @@ def fetch_spoken_reviews(n_docs=200, max_segments=None, random_state=0, data_hom
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch`
-        ``documents`` (list of :class:`~sklearn_hilbert.documents.Document`),
+        ``documents`` (list of :class:`~sklearn_hilbert.Document`),
         ``target`` (labels of ``task``), ``targets`` (dict task -> labels for
         all three tasks), ``target_names``, ``doc_ids``, ``task``,
         ``manifest`` (path of the manifest) and ``DESCR``.
@@ -221,7 +217,7 @@ def fetch_spoken_reviews(n_docs=200, max_segments=None, random_state=0, data_hom
     >>> len(data.documents[0].segments)
     3
     """
-    from ..documents import load_manifest
+    from ..manifest import load_manifest
 
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}.")

@@ -1,16 +1,30 @@
 """``HilbertNet``: the skorch net that trains :class:`HilbertModule` with :class:`HilbertLoss`."""
 
+import torch
 from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping, GradientNormClipping, PassthroughScoring
+from skorch.helper import predefined_split
+
+from .criterion import TERMS, HilbertLoss
+from .model import HilbertModule
 
 
 class HilbertNet(NeuralNet):
-    """A skorch :class:`~skorch.NeuralNet` that logs every loss term.
+    """A skorch :class:`~skorch.NeuralNet` that records and scores every loss term.
 
     Besides skorch's ``train_loss``/``valid_loss``, each batch records the
-    unweighted terms of :class:`~sklearn_hilbert.nn.HilbertLoss` as
-    ``train_<term>`` / ``valid_<term>``; :class:`skorch.callbacks.PassthroughScoring`
-    callbacks average them per epoch (see ``HilbertClassifier``).
+    unweighted terms of :class:`~sklearn_hilbert.nn.HilbertLoss` (its
+    ``terms_``) as ``train_<term>`` / ``valid_<term>``, and the net's own
+    :class:`skorch.callbacks.PassthroughScoring` callbacks average them per
+    epoch into the history.
     """
+
+    @property
+    def _default_callbacks(self):
+        scorers = [(f"{split}_{term}", PassthroughScoring(f"{split}_{term}",
+                                                          on_train=split == "train"))
+                   for split in ("train", "valid") for term in TERMS]
+        return [*super()._default_callbacks, *scorers]
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         loss = super().get_loss(y_pred, y_true, X=X, training=training)
@@ -18,3 +32,52 @@ class HilbertNet(NeuralNet):
         for name, value in getattr(self.criterion_, "terms_", {}).items():
             self.history.record_batch(prefix + name, value)
         return loss
+
+
+def make_net(module_params, loss_params, *, lr, weight_decay, max_epochs, batch_size, n_train,
+             valid_dataset, patience, callbacks, device, verbose):
+    """The :class:`HilbertNet` that trains one HILBERT network.
+
+    Parameters
+    ----------
+    module_params, loss_params : dict
+        Every argument of :class:`HilbertModule` and of :class:`HilbertLoss`.
+    lr, weight_decay : float
+        AdamW settings.
+    max_epochs, batch_size : int
+        ``batch_size`` is capped at ``n_train``; the last, shorter training
+        batch is dropped (the auxiliary losses need negatives).
+    n_train : int
+        Training documents.
+    valid_dataset : skorch Dataset or None
+        Held-out documents: early stopping on ``valid_ce`` with ``patience``,
+        restoring the best epoch's weights.
+    callbacks : list or None
+        The user's extra skorch callbacks.
+    device : str or torch.device
+    verbose : int
+    """
+    net_callbacks = [("gradient_clipping", GradientNormClipping(1.0))]
+    if valid_dataset is not None:
+        net_callbacks.append(
+            ("early_stopping", EarlyStopping(monitor="valid_ce", patience=patience,
+                                             load_best=True)))
+    net_callbacks += list(callbacks or [])
+    return HilbertNet(
+        module=HilbertModule,
+        **{f"module__{k}": v for k, v in module_params.items()},
+        criterion=HilbertLoss,
+        **{f"criterion__{k}": v for k, v in loss_params.items()},
+        optimizer=torch.optim.AdamW,
+        optimizer__weight_decay=weight_decay,
+        lr=lr,
+        max_epochs=max_epochs,
+        batch_size=min(batch_size, n_train),
+        iterator_train__shuffle=True,
+        iterator_train__drop_last=True,
+        iterator_valid__batch_size=max(batch_size, 64),
+        train_split=None if valid_dataset is None else predefined_split(valid_dataset),
+        callbacks=net_callbacks,
+        device=device,
+        verbose=verbose,
+    )

@@ -7,7 +7,7 @@ import torch
 from sklearn_hilbert.encoders.audio import LogMelEncoder
 from sklearn_hilbert.encoders.registry import resolve_audio_encoder
 
-from .conftest import SR, noise, tone
+from support import SR, noise, tone
 
 
 def _mixed_lengths():

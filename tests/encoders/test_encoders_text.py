@@ -6,7 +6,7 @@ import pytest
 from sklearn_hilbert.encoders.hub import ModelNotAvailableError
 from sklearn_hilbert.encoders.registry import resolve_text_encoder
 
-from .conftest import HashingTextEncoder
+from support import HashingTextEncoder
 
 SENTENCES = [
     "I felt anxious and could not sleep before the interview.",

@@ -6,7 +6,7 @@ from sklearn.exceptions import NotFittedError
 
 from sklearn_hilbert import HilbertClassifier, SegmentPooler
 
-from .conftest import TINY
+from support import TINY
 
 
 def segs(n=8, S=4, da=3, dt=2, seed=0):

@@ -10,7 +10,7 @@ from sklearn_hilbert.datasets import _corpus, _espeak
 from sklearn_hilbert.datasets.spoken_reviews import (VOICE_WEIGHTS, VOICES, _plan,
                                                      build_spoken_reviews, fetch_spoken_reviews)
 
-from .conftest import N_DOCS, N_SEG
+from support import N_DOCS, N_SEG
 
 
 def _rows(manifest):

@@ -8,10 +8,10 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_sco
 from sklearn.pipeline import make_pipeline
 
 from sklearn_hilbert.classifier import HilbertClassifier
-from sklearn_hilbert.documents import load_manifest
+from sklearn_hilbert.manifest import load_manifest
 from sklearn_hilbert.transformer import FrozenEncoderTransformer
 
-from .conftest import SR, noise, tone
+from support import SR, noise, tone
 
 CALM = ["we walked by the river", "the garden was quiet", "I slept well last night",
         "my sister visited on sunday"]

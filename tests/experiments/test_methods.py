@@ -4,8 +4,8 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 
-from sklearn_hilbert.evaluation import cross_validate_methods, summarize
-from sklearn_hilbert.methods import (METHOD_NAMES, LateFusionClassifier, make_methods,
+from sklearn_hilbert.experiments.runner import cross_validate_methods, summarize
+from sklearn_hilbert.experiments.methods import (METHOD_NAMES, LateFusionClassifier, make_methods,
                                      resolve_method_names)
 
 

@@ -14,9 +14,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
-from .scoring import align_proba
+from .scores import align_proba
 
-#: Methods in table order; the last four are ``sklearn_hilbert.ablation.ABLATIONS``.
+#: Methods in table order; the last four are ``sklearn_hilbert.experiments.ablation.ABLATIONS``.
 METHOD_NAMES = (
     "Dummy (prior)",
     "LogReg text",
@@ -58,7 +58,7 @@ class LateFusionClassifier(ClassifierMixin, BaseEstimator):
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.naive_bayes import GaussianNB
-    >>> from sklearn_hilbert.methods import LateFusionClassifier
+    >>> from sklearn_hilbert.experiments.methods import LateFusionClassifier
     >>> X = np.array([[0.], [1.], [2.], [3.]]); y = np.array([0, 0, 1, 1])
     >>> clf = LateFusionClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())]).fit(X, y)
     >>> clf.predict(X)
@@ -124,13 +124,13 @@ def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_stat
 
     Examples
     --------
-    >>> from sklearn_hilbert.methods import pooled_logistic
+    >>> from sklearn_hilbert.experiments.methods import pooled_logistic
     >>> pooled_logistic(("text",)).param_grid
     {'logisticregression__C': [0.01, 0.1, 1.0]}
     """
     from sklearn.linear_model import LogisticRegression
 
-    from .pooling import SegmentPooler
+    from ..pooling import SegmentPooler
 
     pipe = Pipeline([
         ("segmentpooler", SegmentPooler(modalities=tuple(modalities))),
@@ -167,7 +167,7 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
 
     Examples
     --------
-    >>> from sklearn_hilbert.methods import make_methods
+    >>> from sklearn_hilbert.experiments.methods import make_methods
     >>> list(make_methods(["dummy (prior)", "HILBERT"]))
     ['Dummy (prior)', 'HILBERT']
     """
@@ -189,7 +189,7 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
             ])
         else:
             from .ablation import ABLATIONS
-            from .classifier import HilbertClassifier
+            from ..classifier import HilbertClassifier
 
             params = {"random_state": random_state, **(hilbert_params or {}), **ABLATIONS[name]}
             methods[name] = HilbertClassifier(**params)

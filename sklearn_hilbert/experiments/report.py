@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluation import summarize
-from .plotting import plot_attention, plot_roc_curves
+from .runner import summarize
+from .figures import plot_attention, plot_roc_curves
 
 COLUMNS = (
     ("Method", None),
@@ -35,11 +35,11 @@ def table_cells(rows):
 
 
 def markdown_table(rows):
-    """Markdown table of :func:`~sklearn_hilbert.evaluation.summarize` rows; best AUC in bold.
+    """Markdown table of :func:`~sklearn_hilbert.experiments.runner.summarize` rows; best AUC in bold.
 
     Examples
     --------
-    >>> from sklearn_hilbert.report import markdown_table
+    >>> from sklearn_hilbert.experiments.report import markdown_table
     >>> row = {"method": "A", "auc_mean": .9, "auc_std": .01, "balanced_accuracy_mean": .8,
     ...        "balanced_accuracy_std": .02, "gmean_mean": .7, "gmean_std": .03,
     ...        "fit_seconds": 1.5}
@@ -142,7 +142,7 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
     Parameters
     ----------
     results : Bunch
-        Output of :func:`~sklearn_hilbert.evaluation.cross_validate_methods`.
+        Output of :func:`~sklearn_hilbert.experiments.runner.cross_validate_methods`.
     output_dir : path-like
         Folder to create (existing files are overwritten).
     doc_ids : list of str, default=None
@@ -157,7 +157,7 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
     Returns
     -------
     rows : list of dict
-        :func:`~sklearn_hilbert.evaluation.summarize` output.
+        :func:`~sklearn_hilbert.experiments.runner.summarize` output.
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from sklearn.utils import Bunch
 from skorch.helper import SliceDict
 from tqdm.auto import tqdm
 
-from .scoring import SCORE_NAMES, align_proba, score_fold
+from .scores import SCORE_NAMES, align_proba, score_fold
 
 
 def _as_slicedict(X):
@@ -53,14 +53,14 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
         out-of-fold probabilities), ``attention`` (modality -> ``(n_docs, S)``
         out-of-fold attention weights of ``attention_method``, or None),
         ``classes``, ``y``, ``methods``, ``n_splits``, ``n_repeats``.
-        Scores follow :mod:`sklearn_hilbert.scoring`: classes missing from a
+        Scores follow :mod:`sklearn_hilbert.experiments.scores`: classes missing from a
         test fold are skipped in the averages, never an error.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn.dummy import DummyClassifier
-    >>> from sklearn_hilbert.evaluation import cross_validate_methods
+    >>> from sklearn_hilbert.experiments.runner import cross_validate_methods
     >>> rng = np.random.default_rng(0)
     >>> X = {"audio": rng.normal(size=(12, 2, 3)), "text": rng.normal(size=(12, 2, 3)),
     ...      "mask": np.ones((12, 2), bool)}

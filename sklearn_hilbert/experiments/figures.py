@@ -47,7 +47,7 @@ def plot_roc_curves(y, probas, classes, path, title=None):
     Examples
     --------
     >>> import numpy as np, tempfile, os
-    >>> from sklearn_hilbert.plotting import plot_roc_curves
+    >>> from sklearn_hilbert.experiments.figures import plot_roc_curves
     >>> y = np.array([0, 1, 0, 1]); p = np.array([[.8, .2], [.3, .7], [.4, .6], [.1, .9]])
     >>> out = plot_roc_curves(y, {"model": p}, [0, 1], os.path.join(tempfile.mkdtemp(), "roc.png"))
     >>> os.path.getsize(out) > 0
@@ -108,7 +108,7 @@ def plot_attention(weights, path, title=None, segment_labels=None):
     Examples
     --------
     >>> import numpy as np, tempfile, os
-    >>> from sklearn_hilbert.plotting import plot_attention
+    >>> from sklearn_hilbert.experiments.figures import plot_attention
     >>> w = {"audio": np.array([.2, .3, .5]), "text": np.array([.6, .2, .2])}
     >>> out = plot_attention(w, os.path.join(tempfile.mkdtemp(), "att.png"), title="doc 1")
     >>> os.path.getsize(out) > 0
@@ -155,14 +155,14 @@ def plot_loss_terms(history, path, title=None):
     >>> import os, tempfile
     >>> from sklearn_hilbert import HilbertClassifier
     >>> from sklearn_hilbert.datasets import make_segment_data
-    >>> from sklearn_hilbert.plotting import plot_loss_terms
+    >>> from sklearn_hilbert.experiments.figures import plot_loss_terms
     >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
     >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=3, random_state=0).fit(X, y)
     >>> out = plot_loss_terms(clf.history_, os.path.join(tempfile.mkdtemp(), "loss.png"))
     >>> os.path.getsize(out) > 0
     True
     """
-    from .nn import TERMS
+    from ..nn import TERMS
 
     names = ["loss", *TERMS]
     epochs = np.arange(1, len(history) + 1)

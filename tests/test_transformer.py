@@ -14,13 +14,14 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.helper import SliceDict
 
 from sklearn_hilbert.audio_io import resample
-from sklearn_hilbert.documents import Document, DocumentError, Segment, load_manifest
+from sklearn_hilbert.documents import Document, DocumentError, Segment
+from sklearn_hilbert.manifest import load_manifest
 from sklearn_hilbert.encoders.audio import LogMelEncoder
 from sklearn_hilbert.encoders.hub import ModelNotAvailableError
 from sklearn_hilbert.pooling import SegmentPooler
 from sklearn_hilbert.transformer import FrozenEncoderTransformer
 
-from .conftest import SR, CountingAudioEncoder, HashingTextEncoder, noise, tone
+from support import SR, CountingAudioEncoder, HashingTextEncoder, noise, tone
 
 
 def _docs(n_docs=6, seed=0):

@@ -1,7 +1,7 @@
 """The four configurations of the paper's ablation table, as ``HilbertClassifier`` parameters.
 
 >>> from sklearn_hilbert import HilbertClassifier
->>> from sklearn_hilbert.ablation import ABLATIONS
+>>> from sklearn_hilbert.experiments.ablation import ABLATIONS
 >>> sorted(ABLATIONS)
 ['Contrastive+MoE', 'HILBERT', 'Transfer', 'Transfer+MoE']
 >>> HilbertClassifier(**ABLATIONS["Transfer"]).head

@@ -29,7 +29,7 @@ def align_proba(proba, estimator_classes, classes):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_hilbert.scoring import align_proba
+    >>> from sklearn_hilbert.experiments.scores import align_proba
     >>> align_proba(np.array([[0.2, 0.8]]), ["b", "c"], ["a", "b", "c"])
     array([[0. , 0.2, 0.8]])
     """
@@ -64,7 +64,7 @@ def macro_ovr_auc(y_true, proba, classes):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_hilbert.scoring import macro_ovr_auc
+    >>> from sklearn_hilbert.experiments.scores import macro_ovr_auc
     >>> proba = np.array([[.7, .2, .1], [.2, .7, .1], [.6, .3, .1], [.3, .6, .1]])
     >>> macro_ovr_auc(["a", "b", "a", "b"], proba, ["a", "b", "c"])  # "c" is absent
     1.0
@@ -106,7 +106,7 @@ def score_fold(y_true, proba, classes):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_hilbert.scoring import score_fold
+    >>> from sklearn_hilbert.experiments.scores import score_fold
     >>> proba = np.array([[.9, .1, 0], [.2, .8, 0], [.6, .4, 0], [.3, .7, 0]])
     >>> score_fold(["a", "b", "b", "b"], proba, ["a", "b", "c"])
     {'auc': 1.0, 'balanced_accuracy': 0.8333333333333333, 'gmean': 0.816496580927726}

@@ -10,11 +10,11 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 
 from sklearn_hilbert import HilbertClassifier
-from sklearn_hilbert.ablation import ABLATIONS
+from sklearn_hilbert.experiments.ablation import ABLATIONS
 from sklearn_hilbert.datasets import make_segment_data
 from sklearn_hilbert.nn import TERMS
 
-from .conftest import TINY
+from support import TINY
 
 
 def test_init_stores_parameters_only():

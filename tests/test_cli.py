@@ -9,6 +9,8 @@ import pytest
 
 from sklearn_hilbert.cli import main
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 METHODS = "dummy (prior),logreg text,logreg late fusion,HILBERT"
 
 
