@@ -1,4 +1,4 @@
-"""Audio encoders: log-mel statistics, Hugging Face speech models, users' own objects.
+"""Audio encoders: log-mel statistics, Hugging Face speech models (users' own objects: :mod:`.custom`).
 
 Every encoder takes mono float32 waveforms at its ``sample_rate`` and returns
 one vector per waveform that does not depend on which other waveforms share
@@ -15,10 +15,10 @@ import warnings
 import numpy as np
 import torch
 
-from .base import Encoder, check_embeddings, length_batches, progress_bar
-from .text import quiet_transformers
+from .base import Encoder, check_embeddings, length_batches, progress_bar, quiet_transformers
+from .hub import directory_fingerprint
 
-__all__ = ["LogMelEncoder", "HFSpeechEncoder", "CustomAudioEncoder", "hf_sample_rate"]
+__all__ = ["LogMelEncoder", "HFSpeechEncoder", "hf_sample_rate"]
 
 
 class LogMelEncoder(Encoder):
@@ -45,15 +45,12 @@ class LogMelEncoder(Encoder):
     (1, 256)
     """
 
-    kind = "audio"
-
     def __init__(self, sample_rate=16000, n_mels=64, n_fft=400, hop_length=160):
-        super().__init__()
         self.sample_rate = int(sample_rate)
         self.n_mels, self.n_fft, self.hop_length = int(n_mels), int(n_fft), int(hop_length)
-        self.cache_key = (f"logmel:v1:sr={self.sample_rate}:n_mels={self.n_mels}:"
-                          f"n_fft={self.n_fft}:hop={self.hop_length}")
         self.min_samples = self.n_fft
+        super().__init__(f"logmel:v1:sr={self.sample_rate}:n_mels={self.n_mels}:"
+                         f"n_fft={self.n_fft}:hop={self.hop_length}")
 
     def _load(self):
         import torchaudio
@@ -118,17 +115,14 @@ class HFSpeechEncoder(Encoder):
     ----------
     directory : str
         Model directory with ``config.json``, weights and
-        ``preprocessor_config.json``.
-    cache_key : str
+        ``preprocessor_config.json``; its files' fingerprint names the cached
+        embeddings.
     device : str, default="cpu"
     max_seconds : float, default=30.0
         Longest chunk given to the model at once.
     """
 
-    kind = "audio"
-
-    def __init__(self, directory, cache_key, device="cpu", max_seconds=30.0):
-        super().__init__()
+    def __init__(self, directory, device="cpu", max_seconds=30.0):
         self.directory = directory
         self.device = device
         self.sample_rate = hf_sample_rate(directory)
@@ -144,7 +138,8 @@ class HFSpeechEncoder(Encoder):
             self.max_samples = int(round(max_seconds * self.sample_rate))
             self.min_samples = _min_input_length(config.get("conv_kernel", [1]),
                                                  config.get("conv_stride", [1]))
-        self.cache_key = f"{cache_key}:sr={self.sample_rate}:chunk={self.max_samples}"
+        super().__init__(f"hf:{directory_fingerprint(directory)}:sr={self.sample_rate}:"
+                         f"chunk={self.max_samples}")
 
     def _load(self):
         from transformers import AutoFeatureExtractor, AutoModel
@@ -239,38 +234,3 @@ def _min_input_length(kernels, strides):
     for k, s in zip(reversed(list(kernels)), reversed(list(strides))):
         n = (n - 1) * int(s) + int(k)
     return n
-
-
-class CustomAudioEncoder(Encoder):
-    """Adapter for a user's object with ``encode(waveforms, sample_rate) -> (n, d) array``.
-
-    Waveforms are given in batches of equal length when lengths repeat, of
-    similar length otherwise (shortest first).
-    """
-
-    kind = "audio"
-
-    def __init__(self, obj, cache_key, sample_rate):
-        super().__init__()
-        self.obj = obj
-        self.sample_rate = int(sample_rate)
-        self.cache_key = f"{cache_key}:sr={self.sample_rate}"
-        self.min_samples = int(getattr(obj, "min_samples", 1))
-
-    def _load(self):
-        return self.obj
-
-    def encode(self, waveforms, batch_size=32, progress=False):
-        obj = self._ensure_loaded()
-        out = [None] * len(waveforms)
-        with progress_bar(len(waveforms), "audio", progress) as bar:
-            for batch in length_batches([len(w) for w in waveforms], batch_size):
-                emb = check_embeddings(obj.encode([waveforms[i] for i in batch], self.sample_rate),
-                                       len(batch), f"audio encoder {type(obj).__name__}.encode")
-                for row, i in zip(emb, batch):
-                    out[i] = row
-                bar.update(len(batch))
-        return np.stack(out)
-
-    def __getstate__(self):
-        return self.__dict__.copy()

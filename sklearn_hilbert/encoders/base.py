@@ -2,35 +2,58 @@
 
 An encoder turns a list of segment texts, or of mono float32 waveforms at its
 ``sample_rate``, into a ``(n, d)`` float32 array, one row per input.  Built-in
-encoders load their model on the first :meth:`encode` call, never before, so
-computing ``cache_key`` (the identity that names cached embeddings) is free.
+encoders load their model on the first :meth:`Encoder.encode` call, never
+before, so computing ``cache_key`` (the identity that names cached embeddings)
+is free.
 """
 
+import contextlib
 import sys
+from abc import ABC, abstractmethod
 
 import numpy as np
 from tqdm.auto import tqdm
 
-__all__ = ["Encoder", "length_batches", "progress_bar", "check_embeddings"]
+__all__ = ["Encoder", "length_batches", "progress_bar", "check_embeddings",
+           "quiet_transformers"]
 
 
-class Encoder:
-    """Base class of the built-in encoders.
+class Encoder(ABC):
+    """The interface of every encoder, text or audio.
+
+    Parameters
+    ----------
+    cache_key : str
+        Identity of the encoder and its settings (model files, sample rate...),
+        built once by each encoder's constructor.  Two encoders with the same
+        key give the same embeddings.
 
     Attributes
     ----------
     cache_key : str
-        Identity of the encoder and its settings (model files, sample rate...).
-        Two encoders with the same key give the same embeddings.
+    sample_rate : int or None
+        Rate (Hz) of the waveforms an audio encoder takes; None for text.
+    min_samples : int
+        Fewest samples an audio encoder can embed (at ``sample_rate``).
     n_loads : int
         How many times the model was loaded (0 until the first ``encode``).
     """
 
-    kind = None  # "text" or "audio"
+    sample_rate = None
+    min_samples = 1
     n_loads = 0
 
-    def __init__(self):
+    def __init__(self, cache_key):
+        self.cache_key = cache_key
         self._model = None
+
+    @abstractmethod
+    def encode(self, inputs, batch_size=32, progress=False):
+        """Embed texts or waveforms; return a ``(len(inputs), d)`` float32 array."""
+
+    @abstractmethod
+    def _load(self):
+        """Load and return the model (called once, by the first :meth:`encode`)."""
 
     @property
     def loaded(self):
@@ -42,13 +65,27 @@ class Encoder:
             self.n_loads += 1
         return self._model
 
-    def _load(self):  # pragma: no cover - abstract
-        raise NotImplementedError
-
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_model"] = None  # frozen weights are reloaded by name, never pickled
         return state
+
+
+@contextlib.contextmanager
+def quiet_transformers():
+    """Silence the weight-loading progress bar transformers prints on every load."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()
 
 
 def length_batches(lengths, batch_size, exact=False, max_ratio=None):

@@ -1,18 +1,16 @@
 """From what a user passes as ``text_encoder`` / ``audio_encoder`` to an encoder object.
 
 Nothing here loads a model: resolving only finds the model's directory and
-computes its ``cache_key``, so a run whose embeddings are all cached never
+builds the encoder object (which computes its own ``cache_key``), so a run whose embeddings are all cached never
 loads a model.
 """
 
 import os
-import uuid
 
-import joblib
-
-from .audio import CustomAudioEncoder, HFSpeechEncoder, LogMelEncoder
-from .hub import directory_fingerprint, model_directory
-from .text import CustomTextEncoder, SentenceTransformerEncoder
+from .audio import HFSpeechEncoder, LogMelEncoder
+from .custom import CustomAudioEncoder, CustomTextEncoder
+from .hub import model_directory
+from .text import SentenceTransformerEncoder
 
 __all__ = ["resolve_text_encoder", "resolve_audio_encoder", "DEFAULT_TEXT_ENCODER",
            "AUDIO_ENCODER_NAMES"]
@@ -20,23 +18,6 @@ __all__ = ["resolve_text_encoder", "resolve_audio_encoder", "DEFAULT_TEXT_ENCODE
 DEFAULT_TEXT_ENCODER = "all-MiniLM-L6-v2"
 AUDIO_ENCODER_NAMES = ("logmel",)
 _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
-
-
-def _custom_key(obj):
-    """Identity of a user's encoder: its ``cache_key`` attribute, else a hash of its state.
-
-    An object that cannot be hashed (not picklable) gets a random key: its
-    embeddings are still cached in memory, but never found again on disk.
-    """
-    key = getattr(obj, "cache_key", None)
-    if key is not None:
-        return f"custom:{key}"
-    cls = type(obj)
-    try:
-        state = joblib.hash(obj)
-    except Exception:  # unpicklable objects (local classes, open handles...)
-        state = "unhashable-" + uuid.uuid4().hex
-    return f"custom:{cls.__module__}.{cls.__qualname__}:{state}"
 
 
 def _packaged_minilm():
@@ -70,7 +51,7 @@ def resolve_text_encoder(spec, device="cpu"):
         For a hub id that is not cached and cannot be downloaded.
     """
     if hasattr(spec, "encode") and not isinstance(spec, (str, os.PathLike)):
-        return CustomTextEncoder(spec, _custom_key(spec))
+        return CustomTextEncoder(spec)
     if not isinstance(spec, (str, os.PathLike)):
         raise ValueError(f"text_encoder must be a model name, a directory or an object with an "
                          f"encode method; got {type(spec).__name__}")
@@ -91,8 +72,7 @@ def resolve_text_encoder(spec, device="cpu"):
                 f"Unknown text encoder {spec!r}: {exc} Use a sentence-transformers model id or "
                 "directory (default 'all-MiniLM-L6-v2'), or an object with an encode method."
             ) from None
-    return SentenceTransformerEncoder(
-        directory, f"sentence-transformers:{directory_fingerprint(directory)}", device=device)
+    return SentenceTransformerEncoder(directory, device=device)
 
 
 def resolve_audio_encoder(spec, device="cpu", sample_rate=None, max_seconds=30.0):
@@ -122,7 +102,7 @@ def resolve_audio_encoder(spec, device="cpu", sample_rate=None, max_seconds=30.0
     """
     if hasattr(spec, "encode") and not isinstance(spec, (str, os.PathLike)):
         rate = sample_rate or getattr(spec, "sample_rate", None) or 16000
-        return CustomAudioEncoder(spec, _custom_key(spec), rate)
+        return CustomAudioEncoder(spec, rate)
     if not isinstance(spec, (str, os.PathLike)):
         raise ValueError(f"audio_encoder must be 'logmel', a model id or directory, or an object "
                          f"with an encode method; got {type(spec).__name__}")
@@ -141,8 +121,7 @@ def resolve_audio_encoder(spec, device="cpu", sample_rate=None, max_seconds=30.0
     if not os.path.isfile(os.path.join(directory, "config.json")):
         raise ValueError(f"audio_encoder={spec!r}: {directory!r} holds no config.json; expected "
                          "a Hugging Face model saved with save_pretrained.")
-    encoder = HFSpeechEncoder(directory, f"hf:{directory_fingerprint(directory)}", device=device,
-                              max_seconds=max_seconds)
+    encoder = HFSpeechEncoder(directory, device=device, max_seconds=max_seconds)
     if sample_rate is not None and int(sample_rate) != encoder.sample_rate:
         raise ValueError(f"sample_rate={sample_rate} but {spec!r} expects {encoder.sample_rate} "
                          "Hz audio; leave sample_rate=None to use the model's rate.")
