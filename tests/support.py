@@ -51,3 +51,18 @@ class CountingAudioEncoder:
         type(self).calls.append(len(waveforms))
         return np.stack([[w.mean(), w.std(), np.abs(w).max(), len(w) / sample_rate]
                          for w in waveforms]).astype(np.float32)
+
+
+def hilbert_module(d_audio, d_text, n_classes, **settings):
+    """A ``HilbertModule`` with ``HilbertClassifier``'s default settings (the one owner of the
+    defaults), overridden by ``settings``."""
+    from sklearn_hilbert import HilbertClassifier
+    from sklearn_hilbert.nn import HilbertModule
+
+    defaults = HilbertClassifier().get_params()
+    params = {k: defaults[k] for k in ("d_model", "n_heads", "proj_dim", "n_experts",
+                                       "expert_hidden", "head_hidden", "head", "dropout",
+                                       "segment_dropout")}
+    params["project"] = True
+    params.update(settings)
+    return HilbertModule(d_audio, d_text, n_classes, **params)

@@ -25,6 +25,9 @@ class HilbertLoss(nn.Module):
     terms undefined for the batch size are skipped (recorded as 0).  The
     unweighted value of each term of the last batch is kept in ``terms_``.
 
+    Every setting is required: :class:`~sklearn_hilbert.HilbertClassifier`
+    owns the defaults and passes each one.
+
     Parameters
     ----------
     weight : Tensor of shape (n_classes,) or None
@@ -36,13 +39,14 @@ class HilbertLoss(nn.Module):
 
     def __init__(
         self,
-        weight=None,
-        contrastive="dual",
-        temperature=0.1,
-        lambda_contrastive=1.0,
-        lambda_cka=0.1,
-        lambda_mi=0.1,
-        lambda_balance=0.01,
+        *,
+        weight,
+        contrastive,
+        temperature,
+        lambda_contrastive,
+        lambda_cka,
+        lambda_mi,
+        lambda_balance,
     ):
         super().__init__()
         self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))

@@ -1,4 +1,4 @@
-"""``HilbertModule``: the full HILBERT network (DESIGN.md section 4)."""
+"""``HilbertModule``: the full HILBERT network (``docs/model.md`` describes it)."""
 
 import torch
 from torch import nn
@@ -18,33 +18,36 @@ from .layers import (
 class HilbertModule(nn.Module):
     """HILBERT network: modality encoders, cross-modal joint encoder, projector, MoE head.
 
+    Every setting is required: :class:`~sklearn_hilbert.HilbertClassifier`
+    owns the defaults and passes each one.
+
     Parameters
     ----------
     d_audio, d_text : int
         Widths of the frozen audio and text segment embeddings.
     n_classes : int
         Number of output logits.
-    d_model : int, default=128
+    d_model : int
         Width of the attention layers.
-    n_heads : int, default=4
+    n_heads : int
         Attention heads; must divide ``d_model``.
-    proj_dim : int, default=128
+    proj_dim : int
         Output width of the shared, L2-normalised projector.
-    n_experts : int, default=8
+    n_experts : int
         Number of experts of the MoE head.
-    expert_hidden : tuple of int, default=(32, 32)
+    expert_hidden : tuple of int
         Hidden sizes of each expert MLP (the MLP head uses the same).
-    head_hidden : tuple of int, default=(32, 16)
+    head_hidden : tuple of int
         Hidden sizes of the classification MLP after the experts.
-    head : {"moe", "mlp"}, default="moe"
+    head : {"moe", "mlp"}
         Mixture of Experts or a single MLP of the same width.
-    dropout : float, default=0.1
+    dropout : float
         Dropout in attention, feed-forward and MLP layers.
-    segment_dropout : float, default=0.0
+    segment_dropout : float
         In training mode, probability of hiding each real segment of a
         document for one step (see :func:`~sklearn_hilbert.nn.layers.drop_segments`).
         No effect in eval mode.
-    project : bool, default=True
+    project : bool
         Whether to compute the projections ``z`` (only the auxiliary losses use them).
     input_stats : dict or None, default=None
         ``{"audio": (mean, scale), "text": (mean, scale)}`` per-feature statistics;
@@ -55,7 +58,9 @@ class HilbertModule(nn.Module):
     --------
     >>> import torch
     >>> from sklearn_hilbert.nn import HilbertModule
-    >>> net = HilbertModule(d_audio=6, d_text=5, n_classes=3, d_model=16, proj_dim=8).eval()
+    >>> net = HilbertModule(d_audio=6, d_text=5, n_classes=3, d_model=16, n_heads=4, proj_dim=8,
+    ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="moe",
+    ...                     dropout=0.1, segment_dropout=0.0, project=True).eval()
     >>> mask = torch.tensor([[True, True, False], [True, False, False]])
     >>> logits, reps = net(torch.randn(2, 3, 6), torch.randn(2, 3, 5), mask)
     >>> tuple(logits.shape), tuple(reps["z_joint"].shape)
@@ -67,16 +72,17 @@ class HilbertModule(nn.Module):
         d_audio,
         d_text,
         n_classes,
-        d_model=128,
-        n_heads=4,
-        proj_dim=128,
-        n_experts=8,
-        expert_hidden=(32, 32),
-        head_hidden=(32, 16),
-        head="moe",
-        dropout=0.1,
-        segment_dropout=0.0,
-        project=True,
+        *,
+        d_model,
+        n_heads,
+        proj_dim,
+        n_experts,
+        expert_hidden,
+        head_hidden,
+        head,
+        dropout,
+        segment_dropout,
+        project,
         input_stats=None,
     ):
         super().__init__()

@@ -5,12 +5,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_hilbert.nn import HilbertModule
+from support import hilbert_module
 
 
 def _net(head):
     torch.manual_seed(0)
-    return HilbertModule(
+    return hilbert_module(
         6, 5, 3, d_model=16, n_heads=2, proj_dim=8, n_experts=4, head=head, segment_dropout=0.5
     ).eval()
 

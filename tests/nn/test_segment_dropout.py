@@ -5,8 +5,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_hilbert.nn import HilbertModule
 from sklearn_hilbert.nn.layers import drop_segments
+
+from support import hilbert_module
 
 
 @st.composite
@@ -43,7 +44,7 @@ def test_hidden_share_matches_probability():
 def test_training_step_sees_exactly_the_kept_segments():
     """With no other dropout, a training forward equals an eval forward on the kept mask."""
     torch.manual_seed(0)
-    net = HilbertModule(6, 5, 3, d_model=16, n_heads=2, proj_dim=8, n_experts=4,
+    net = hilbert_module(6, 5, 3, d_model=16, n_heads=2, proj_dim=8, n_experts=4,
                         dropout=0.0, segment_dropout=0.5)
     audio, text = torch.randn(4, 10, 6), torch.randn(4, 10, 5)
     mask = torch.arange(10)[None, :] < torch.tensor([10, 7, 3, 1])[:, None]
@@ -61,7 +62,7 @@ def test_training_step_sees_exactly_the_kept_segments():
 
 def test_eval_mode_ignores_segment_dropout():
     torch.manual_seed(0)
-    net = HilbertModule(6, 5, 3, d_model=16, n_heads=2, proj_dim=8, segment_dropout=0.9).eval()
+    net = hilbert_module(6, 5, 3, d_model=16, n_heads=2, proj_dim=8, segment_dropout=0.9).eval()
     audio, text, mask = torch.randn(3, 8, 6), torch.randn(3, 8, 5), torch.ones(3, 8, dtype=torch.bool)
     with torch.no_grad():
         first, _ = net(audio, text, mask)
