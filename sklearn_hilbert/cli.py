@@ -137,6 +137,11 @@ def _load(manifest, label, args):
 
     start = time.perf_counter()
     docs, y = load_manifest(manifest, label=label)
+    values = sorted(set(y.tolist()), key=str)
+    if len(values) < 2:
+        raise ValueError(f"label column {label!r} of {manifest} holds the single value "
+                         f"{values[0]!r} in all {len(docs)} documents; a classifier needs at "
+                         "least 2 classes (is it the right column?)")
     _log(args, f"Loaded {len(docs)} documents ({sum(len(d) for d in docs)} segments) from "
                f"{manifest} in {time.perf_counter() - start:.1f} s")
     return docs, y

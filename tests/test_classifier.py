@@ -1,4 +1,4 @@
-"""HilbertClassifier behaves like a scikit-learn classifier and trains what DESIGN.md says."""
+"""HilbertClassifier behaves like a scikit-learn classifier and trains what docs/model.md says."""
 
 import pickle
 

@@ -97,3 +97,15 @@ def test_console_script_is_installed(capsys):
     assert main(["methods"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 9 and out[-1].startswith("HILBERT")
+
+
+def test_single_class_label_names_the_column_and_value(wav_corpus, tmp_path, capsys):
+    one_class = tmp_path / "one_class.csv"
+    text = wav_corpus.read_text().replace(",tense,spk", ",calm,spk")
+    one_class.write_text(text.replace("audio/", f"{wav_corpus.parent}/audio/"))
+    code = main(["cv", str(one_class), "--label", "label", "--methods", "dummy (prior)",
+                 "--cache", "none", "-q", "-o", str(tmp_path / "report")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "label column 'label'" in err and "single value 'calm' in all 4 documents" in err
+    assert "n_splits" not in err

@@ -76,6 +76,9 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
     if len(y) != n:
         raise ValueError(f"X holds {n} documents but y has {len(y)} labels.")
     classes = np.unique(y)
+    if len(classes) < 2:
+        raise ValueError(f"y holds the single class {classes.tolist()[0]!r} in all {n} documents; "
+                         "cross-validating a classifier needs at least 2 classes.")
     cv = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*least populated class.*")

@@ -1,4 +1,4 @@
-"""HILBERT's losses as pure functions (DESIGN.md section 5).
+"""HILBERT's losses as pure functions (formulas in ``docs/model.md``).
 
 All functions take batches of document vectors ``(B, p)`` and return scalar
 tensors.  They are finite for every ``B >= 1``: where a term is undefined

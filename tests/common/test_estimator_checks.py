@@ -18,7 +18,11 @@ from sklearn.utils import estimator_checks as ec
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from skorch.helper import SliceDict
 
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
+
 from sklearn_hilbert import FrozenEncoderTransformer, HilbertClassifier, SegmentPooler
+from sklearn_hilbert.experiments.methods import LateFusionClassifier
 
 API_CHECKS = [
     ec.check_estimator_cloneable,
@@ -32,16 +36,6 @@ API_CHECKS = [
     ec.check_set_params,
     ec.check_parameters_default_constructible,
 ]
-
-
-@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
-@pytest.mark.parametrize(
-    "estimator",
-    [HilbertClassifier(), SegmentPooler(), FrozenEncoderTransformer()],
-    ids=lambda e: type(e).__name__,
-)
-def test_api_checks(estimator, check):
-    check(type(estimator).__name__, estimator)
 
 
 class OneSegmentHilbert(HilbertClassifier):
@@ -70,8 +64,24 @@ class OneSegmentHilbert(HilbertClassifier):
         return tags
 
 
-#: checks that do not apply, with the reason (mirrored in docs/reliability.md)
-EXPECTED_FAILED = {
+def _fast():
+    return OneSegmentHilbert(d_model=8, n_heads=2, proj_dim=8, n_experts=2, max_epochs=2,
+                             batch_size=16, random_state=0)
+
+
+#: every estimator of the package: the checks of API_CHECKS run on each; the full suite of
+#: ``parametrize_with_checks`` on those that take a 2-D array (the test adapter of
+#: HilbertClassifier and the late-fusion baseline)
+ESTIMATORS = [
+    HilbertClassifier(),
+    SegmentPooler(),
+    FrozenEncoderTransformer(),
+    _fast(),
+    LateFusionClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())]),
+]
+
+#: the one list of checks that do not apply, per estimator, with the reason
+EXPECTED_FAILED = {"OneSegmentHilbert": {
     "check_n_features_in": "segment tensors have no single feature count; the widths are "
     "n_features_audio_ and n_features_text_, checked at predict with their own message",
     "check_n_features_in_after_fitting": "same: per-modality widths",
@@ -88,14 +98,16 @@ EXPECTED_FAILED = {
     "check_estimator_sparse_tag": "segment tensors are dense; only the test adapter sees sparse input",
     "check_estimator_sparse_array": "segment tensors are dense; only the test adapter sees sparse input",
     "check_estimator_sparse_matrix": "segment tensors are dense; only the test adapter sees sparse input",
-}
+}}
 
 
-def _fast():
-    return OneSegmentHilbert(d_model=8, n_heads=2, proj_dim=8, n_experts=2, max_epochs=2,
-                             batch_size=16, random_state=0)
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_api_checks(estimator, check):
+    check(type(estimator).__name__, estimator)
 
 
-@parametrize_with_checks([_fast()], expected_failed_checks=lambda est: EXPECTED_FAILED)
+@parametrize_with_checks(ESTIMATORS,
+                         expected_failed_checks=lambda est: EXPECTED_FAILED.get(type(est).__name__, {}))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

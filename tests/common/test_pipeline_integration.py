@@ -1,5 +1,5 @@
-"""DESIGN section 1 end to end: a manifest of real WAV files through cross_val_score and
-GridSearchCV, with the packaged MiniLM, logmel and the shared disk cache."""
+"""What a user does (README, docs/data.md), end to end: a manifest of real WAV files through
+cross_val_score and GridSearchCV, with the packaged MiniLM, logmel and the shared disk cache."""
 
 import numpy as np
 import pytest

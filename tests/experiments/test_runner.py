@@ -19,3 +19,10 @@ def test_cv_with_a_rare_class_never_crashes(segment_tensors):
     (row,) = summarize(results)
     assert row["n_folds"] == 6 and row["auc_mean"] == pytest.approx(0.5)
     assert row["balanced_accuracy_mean"] == pytest.approx(1 / 3, abs=0.2)
+
+
+def test_single_class_is_refused_with_the_class_named(segment_tensors):
+    X, _ = segment_tensors
+    with pytest.raises(ValueError, match=r"single class 'a' in all 60 documents"):
+        cross_validate_methods({"Dummy": DummyClassifier()}, X, np.array(["a"] * 60),
+                               progress=False)

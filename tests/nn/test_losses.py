@@ -99,7 +99,7 @@ def test_cka_loss_zero_when_aligned_and_computed_in_float64():
 
 # ----------------------------------------------------------- contrastive
 def reference_joint_contrastive(zj, zm, tau):
-    """Slow loop straight from DESIGN.md section 5."""
+    """Slow loop straight from the formulas of docs/model.md."""
     rows = [F / np.linalg.norm(F) for F in np.vstack([zj, zm])]
     B = len(zj)
     total = 0.0
