@@ -137,11 +137,6 @@ def _load(manifest, label, args):
 
     start = time.perf_counter()
     docs, y = load_manifest(manifest, label=label)
-    values = sorted(set(y.tolist()), key=str)
-    if len(values) < 2:
-        raise ValueError(f"label column {label!r} of {manifest} holds the single value "
-                         f"{values[0]!r} in all {len(docs)} documents; a classifier needs at "
-                         "least 2 classes (is it the right column?)")
     _log(args, f"Loaded {len(docs)} documents ({sum(len(d) for d in docs)} segments) from "
                f"{manifest} in {time.perf_counter() - start:.1f} s")
     return docs, y
@@ -165,6 +160,11 @@ def run_cv(manifest, label, args, title=None, description=None):
 
     t0 = time.perf_counter()
     docs, y = _load(manifest, label, args)
+    values = sorted(set(y.tolist()), key=str)
+    if len(values) < 2:  # before encoding, and in the user's words (not the folds')
+        raise ValueError(f"label column {label!r} of {manifest} holds the single value "
+                         f"{values[0]!r} in all {len(docs)} documents; cross-validation needs "
+                         "at least 2 classes (is it the right column?)")
     methods = make_methods(args.methods, hilbert_params=_hilbert_params(args),
                            random_state=args.random_state)
     X = _encode(docs, args)
