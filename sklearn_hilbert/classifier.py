@@ -13,10 +13,11 @@ from sklearn.utils.validation import check_is_fitted
 from ._training_set import (check_labels, class_weights, input_stats, resample_documents,
                             validation_split)
 from ._validation import check_segment_tensors, n_features_of
+from .attribution import SegmentAttributionMixin
 from .nn.net import make_net
 
 
-class HilbertClassifier(ClassifierMixin, BaseEstimator):
+class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator):
     """HILBERT: attention over segments, joint-centric contrastive alignment, MoE head.
 
     Takes the segment tensors of :class:`~sklearn_hilbert.FrozenEncoderTransformer`

@@ -22,6 +22,7 @@ def make_segment_data(
     noise=1.0,
     speaker_noise=0.5,
     random_state=None,
+    return_carriers=False,
 ):
     """Generate segment tensors of documents whose label lives in audio, text or their pairing.
 
@@ -65,6 +66,9 @@ def make_segment_data(
     speaker_noise : float, default=0.5
         Standard deviation of a per-document offset shared by its segments.
     random_state : int, RandomState instance or None, default=None
+    return_carriers : bool, default=False
+        Also return which segments hold the evidence for their document's
+        label (the ground truth of segment attributions).
 
     Returns
     -------
@@ -73,6 +77,12 @@ def make_segment_data(
         ``mask`` bool ``(n_docs, S)``; S is the longest document, padding is zero.
     y : ndarray of shape (n_docs,)
         Integer labels ``0 .. n_classes - 1``.
+    carriers : ndarray of bool, shape (n_docs, S)
+        Only with ``return_carriers``: True on the real segments that hold
+        the label's evidence: signal state equal to the label
+        (``"audio"``/``"text"``), or ``t == (a + c) mod n_prototypes``
+        (``"joint"``).  Segments drawn uniformly that match by chance count
+        too: they carry the same evidence.
 
     Examples
     --------
@@ -112,16 +122,20 @@ def make_segment_data(
     label = y[:, None]
     if signal == "audio":
         audio_state = np.where(carries, label, audio_state)
+        evidence = audio_state == label
     elif signal == "text":
         text_state = np.where(carries, label, text_state)
+        evidence = text_state == label
     else:
         text_state = np.where(carries, (audio_state + label) % n_proto, text_state)
+        evidence = text_state == (audio_state + label) % n_proto
 
     audio = _embed(audio_state, n_proto, d_audio, noise, speaker_noise, rng)
     text = _embed(text_state, n_proto, d_text, noise, speaker_noise, rng)
     audio[~mask] = 0.0
     text[~mask] = 0.0
-    return SliceDict(audio=audio, text=text, mask=mask), y
+    X = SliceDict(audio=audio, text=text, mask=mask)
+    return (X, y, evidence & mask) if return_carriers else (X, y)
 
 
 def _draw_labels(n_docs, n_classes, weights, rng):

@@ -1,0 +1,99 @@
+"""Segment attributions of :class:`~sklearn_hilbert.HilbertClassifier` (occlusion).
+
+The methods live in :class:`SegmentAttributionMixin`, which the classifier
+inherits; the tensor work is :mod:`sklearn_hilbert.nn.attribution`.
+"""
+
+import numpy as np
+import torch
+
+from .nn.attribution import modality_occlusion, occlusion_attributions
+
+
+class SegmentAttributionMixin:
+    """``segment_attributions`` and ``modality_contributions`` of a fitted HILBERT classifier.
+
+    Needs ``net_`` (a fitted skorch net whose module is a
+    :class:`~sklearn_hilbert.nn.HilbertModule`), ``classes_``, ``_check_X`` and
+    ``predict_proba``, as :class:`~sklearn_hilbert.HilbertClassifier` has.
+    """
+
+    def _occlude(self, occlusion, X, target):
+        """Run an occlusion of :mod:`~sklearn_hilbert.nn.attribution` on X; numpy out."""
+        X = self._check_X(X)
+        device = next(self.net_.module_.parameters()).device
+        tensors = [torch.as_tensor(np.asarray(X[k]), device=device)
+                   for k in ("audio", "text", "mask")]
+        classes = self.classes_.tolist()
+        if target is None:
+            index = np.argmax(self.predict_proba(X), axis=1)
+        else:
+            labels = np.broadcast_to(np.asarray(target, dtype=object), (len(X),))
+            unknown = [t for t in labels if t not in classes]
+            if unknown:
+                raise ValueError(f"target {unknown[0]!r} is not a class of this classifier "
+                                 f"(classes_: {classes}).")
+            index = np.array([classes.index(t) for t in labels])
+        target_index = torch.as_tensor(index, dtype=torch.long, device=device)
+        with torch.random.fork_rng(devices=[]):
+            out = occlusion(self.net_.module_, *tensors, target_index)
+        return {k: v.cpu().numpy() for k, v in out.items()}
+
+    def segment_attributions(self, X, target=None):
+        """Which segments drove each prediction: occlusion, one segment (or modality) at a time.
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+        target : class label, array-like of shape (n,) or None, default=None
+            Class whose probability is explained, per document (None: the
+            predicted class).
+
+        Returns
+        -------
+        attributions : dict of ndarray of shape (n, S)
+            ``p(target) - p(target with the segment hidden)`` for three ways of
+            hiding it: ``"segment"`` (removed), ``"audio"`` and ``"text"`` (that
+            modality of the segment replaced by its training-mean embedding).
+            Positive: the segment raised the target's probability.  Zero on
+            padding.  See :mod:`sklearn_hilbert.nn.attribution`.
+
+        Examples
+        --------
+        >>> from sklearn_hilbert import HilbertClassifier
+        >>> from sklearn_hilbert.datasets import make_segment_data
+        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
+        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
+        >>> att = clf.fit(X, y).segment_attributions(X)
+        >>> sorted(att), att["segment"].shape == X["mask"].shape
+        (['audio', 'segment', 'text'], True)
+        """
+        return self._occlude(occlusion_attributions, X, target)
+
+    def modality_contributions(self, X, target=None):
+        """How much each modality raised the target's probability (hidden in every segment).
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+        target : class label, array-like of shape (n,) or None, default=None
+            As in :meth:`segment_attributions`.
+
+        Returns
+        -------
+        contributions : dict of ndarray of shape (n,)
+            ``"audio"``, ``"text"``: ``p(target) - p(target with that modality
+            replaced by its training-mean embedding in all segments)``.
+
+        Examples
+        --------
+        >>> from sklearn_hilbert import HilbertClassifier
+        >>> from sklearn_hilbert.datasets import make_segment_data
+        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
+        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
+        >>> {k: v.shape for k, v in clf.fit(X, y).modality_contributions(X).items()}
+        {'audio': (40,), 'text': (40,)}
+        """
+        return self._occlude(modality_occlusion, X, target)
