@@ -32,8 +32,13 @@ def cv_report(tiny_corpus, cache_dir, tmp_path_factory):
 def test_cv_writes_the_report_folder(cv_report):
     names = {p.relative_to(cv_report).as_posix() for p in cv_report.rglob("*") if p.is_file()}
     assert {"results.md", "results.csv", "folds.csv", "oof_predictions.csv",
-            "roc_curves.png"} <= names
-    assert len([n for n in names if n.startswith("attention/") and n.endswith(".png")]) == 2
+            "roc_curves.png", "calibration.png", "paired.csv", "per_class.csv"} <= names
+    for folder in ("attention", "attributions"):
+        assert len([n for n in names if n.startswith(f"{folder}/") and n.endswith(".png")]) == 2
+    md = (cv_report / "results.md").read_text()
+    for heading in ("## Paired comparison", "## Per-class AUC", "## Calibration",
+                    "## Which segments drove HILBERT's predictions"):
+        assert heading in md
     assert (cv_report / "roc_curves.png").read_bytes()[:4] == b"\x89PNG"
 
 

@@ -6,7 +6,11 @@
 - :mod:`~sklearn_hilbert.experiments.runner`: every method on the same stratified folds;
 - :mod:`~sklearn_hilbert.experiments.scores`: fold scores that survive a missing class;
 - :mod:`~sklearn_hilbert.experiments.report`: the report folder (tables, CSV files);
-- :mod:`~sklearn_hilbert.experiments.figures`: ROC curves, attention, training curves.
+- :mod:`~sklearn_hilbert.experiments.figures`: ROC curves, attention, training curves;
+- :mod:`~sklearn_hilbert.experiments.statistics`: paired tests (corrected resampled t-test,
+  Wilcoxon), bootstrap intervals, per-class scores, calibration scores;
+- :mod:`~sklearn_hilbert.experiments.evidence` (+ ``evidence_figures``): the report's
+  paired-comparison, per-class, calibration and attribution sections.
 
 The library (estimators, data model) never imports from here; ``cli.py`` does.
 """

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .runner import summarize
+from .evidence import attribution_section, evidence_sections
 from .figures import plot_attention, plot_roc_curves
+from .runner import summarize
 
 COLUMNS = (
     ("Method", None),
@@ -132,12 +133,15 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
                  description="", n_attention_docs=3):
     """Write the report folder and return its summary rows.
 
-    Files: ``results.md`` (table, setup, figures), ``results.csv`` (one row per
-    method), ``folds.csv`` (one row per method and fold), ``oof_predictions.csv``
-    (out-of-fold probabilities per document, method and repeat),
+    Files: ``results.md`` (table, setup, paired comparison, per-class AUC,
+    calibration, figures), ``results.csv`` (one row per method, with the
+    columns of :func:`~sklearn_hilbert.experiments.evidence.evidence_sections`),
+    ``paired.csv``, ``per_class.csv``, ``calibration.png``, ``folds.csv`` (one
+    row per method and fold), ``oof_predictions.csv`` (out-of-fold probabilities per document, method and repeat),
     ``roc_curves.png`` (one-vs-rest ROC per class, out-of-fold predictions of
     the first repeat) and, when the attention method ran,
-    ``attention/<doc_id>.png`` for ``n_attention_docs`` documents.
+    ``attention/<doc_id>.png`` and ``attributions/<doc_id>.png`` for
+    ``n_attention_docs`` documents.
 
     Parameters
     ----------
@@ -164,6 +168,7 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
     n = len(results.y)
     doc_ids = [str(d) for d in (doc_ids if doc_ids is not None else range(n))]
     rows = summarize(results)
+    evidence = evidence_sections(results, rows, out, title)
     _write_csv(out / "results.csv", rows)
     _write_csv(out / "folds.csv", results.folds)
     classes = list(results.classes)
@@ -185,10 +190,15 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
         "a test fold is left out of that fold's averages. Fit s/fold: training time of one "
         "fold (inner grid search included).", "",
         markdown_table(rows), "",
-        "Files: `results.csv`, `folds.csv` (every fold), `oof_predictions.csv`.", "",
+        "Files: `results.csv`, `folds.csv` (every fold), `oof_predictions.csv`, `paired.csv`, "
+        "`per_class.csv`; `docs/cli.md` explains every number.", "",
+        *evidence,
         "## ROC curves", "", "![ROC curves](roc_curves.png)", "",
     ]
     if results.attention is not None:
         lines += _attention_section(results, out, doc_ids, texts, n_attention_docs)
+        chosen = pick_attention_documents(results.y, results.oof[results.attention_method][0],
+                                          classes, n_attention_docs)
+        lines += attribution_section(results, out, doc_ids, texts, chosen, _safe)
     (out / "results.md").write_text("\n".join(lines).replace("\n\n\n", "\n\n"))
     return rows

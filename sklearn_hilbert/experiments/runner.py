@@ -52,7 +52,9 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
         ``oof`` (method -> array ``(n_repeats, n_docs, n_classes)`` of
         out-of-fold probabilities), ``attention`` (modality -> ``(n_docs, S)``
         out-of-fold attention weights of ``attention_method``, or None),
-        ``classes``, ``y``, ``methods``, ``n_splits``, ``n_repeats``.
+        ``attention_models`` (``(test_indices, fitted model)`` of
+        ``attention_method`` per fold of the first repeat), ``X``, ``classes``, ``y``,
+        ``methods``, ``n_splits``, ``n_repeats``.
         Scores follow :mod:`sklearn_hilbert.experiments.scores`: classes missing from a
         test fold are skipped in the averages, never an error.
 
@@ -85,7 +87,7 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
         splits = list(cv.split(np.zeros(n), y))
     folds = []
     oof = {name: np.full((n_repeats, n, len(classes)), np.nan) for name in methods}
-    attention = None
+    attention, attention_models = None, []
     bar = tqdm(total=len(methods) * len(splits), disable=not progress, desc="Cross-validation",
                unit="fit")
     for name, estimator in methods.items():
@@ -113,6 +115,7 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
                           **scores, "fit_seconds": fit_seconds,
                           "predict_seconds": predict_seconds})
             if name == attention_method and repeat == 0 and hasattr(model, "attention_weights"):
+                attention_models.append((test, model))  # for the report's attributions
                 weights = model.attention_weights(X[test])
                 if attention is None:
                     attention = {k: np.zeros((n, np.shape(v)[1])) for k, v in weights.items()}
@@ -122,8 +125,8 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
             bar.set_postfix_str(f"{name} r{repeat} f{fold} AUC={scores['auc']:.3f}")
     bar.close()
     return Bunch(folds=folds, oof=oof, attention=attention, attention_method=attention_method,
-                 classes=classes, y=y, methods=list(methods), n_splits=n_splits,
-                 n_repeats=n_repeats)
+                 attention_models=attention_models, X=X, classes=classes, y=y,
+                 methods=list(methods), n_splits=n_splits, n_repeats=n_repeats)
 
 
 def summarize(results):
