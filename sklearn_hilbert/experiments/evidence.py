@@ -88,7 +88,8 @@ def _paired_lines(results, comparisons, references, alpha):
                 if c["method"] == HILBERT and c["reference_role"] == "best_baseline"]
     if headline:
         lines += [f"**{headline[0]['sentence']}**", ""]
-    lines += ["| Method | Reference | AUC difference | corrected t-test p | Wilcoxon p | Verdict |",
+    lines += ["| Method | Reference | AUC difference | corrected t-test p | Wilcoxon p "
+              "| Verdict |",
               "|---|---|---:|---:|---:|---|"]
     for c in comparisons:
         word = ("no difference detectable" if not c["significant"]
@@ -107,7 +108,8 @@ def _per_class_lines(results, per_class):
              "class is it), from the pooled out-of-fold predictions (mean over repeats). n: "
              "documents of the class. A rare class with a high AUC but a low recall is ranked "
              "well but rarely predicted.", "",
-             "| Method | " + " | ".join(f"{c} (n={counts[c]}) AUC / recall" for c in classes) + " |",
+             "| Method | " + " | ".join(f"{c} (n={counts[c]}) AUC / recall" for c in classes)
+             + " |",
              "|---|" + "---:|" * len(classes)]
     for method in results.methods:
         cells = [f"{_fmt(r['auc'])} / {_fmt(r['recall'])}" for r in per_class[method]]
@@ -152,7 +154,8 @@ def evidence_sections(results, rows, out, title="", alpha=ALPHA):
     classes = list(results.classes)
     references = reference_methods(rows)
     comparisons = paired_comparisons(results, references, alpha)
-    per_class = {m: per_class_scores(results.y, _oof(results, m), classes) for m in results.methods}
+    per_class = {m: per_class_scores(results.y, _oof(results, m), classes)
+                 for m in results.methods}
     calibration = {m: calibration_scores(results.y, _oof(results, m), classes)
                    for m in results.methods}
     intervals = {m: bootstrap_auc(results.y, _oof(results, m), classes) for m in results.methods}
@@ -188,7 +191,7 @@ def _fold_model(results, i):
 
 
 def attribution_section(results, out, doc_ids, texts, chosen, safe_name):
-    """Occlusion attributions of the documents ``chosen`` (figures + top segments with their words).
+    """Occlusion attributions of the documents ``chosen``: figures, top segments and their words.
 
     Uses the model of the fold (first repeat) where each document was in the test split.
     """

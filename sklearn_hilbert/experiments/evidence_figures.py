@@ -104,7 +104,8 @@ def plot_reliability(y, probas, classes, path, scores=None, title=None):
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=label, ylabel=observed,
            title=f"Reliability ({n_bins} equal-count bins; dotted: perfectly calibrated)")
     ax.legend(fontsize=7, loc="upper left")
-    hist.set(xlim=(0, 1), xlabel=label, ylabel="documents", title="Distribution of the predictions")
+    hist.set(xlim=(0, 1), xlabel=label, ylabel="documents",
+             title="Distribution of the predictions")
     return _save(fig, path, title)
 
 
@@ -127,7 +128,8 @@ def plot_segment_attributions(attributions, path, title=None, segment_labels=Non
     >>> import os, tempfile
     >>> import numpy as np
     >>> from sklearn_hilbert.experiments.evidence_figures import plot_segment_attributions
-    >>> att = {"segment": np.array([.2, -.1, 0.]), "audio": np.zeros(3), "text": np.array([.1, 0, 0])}
+    >>> att = {"segment": np.array([.2, -.1, 0.]), "audio": np.zeros(3),
+    ...        "text": np.array([.1, 0, 0])}
     >>> out = plot_segment_attributions(att, os.path.join(tempfile.mkdtemp(), "a.png"))
     >>> os.path.getsize(out) > 0
     True

@@ -137,8 +137,8 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
     calibration, figures), ``results.csv`` (one row per method, with the
     columns of :func:`~sklearn_hilbert.experiments.evidence.evidence_sections`),
     ``paired.csv``, ``per_class.csv``, ``calibration.png``, ``folds.csv`` (one
-    row per method and fold), ``oof_predictions.csv`` (out-of-fold probabilities per document, method and repeat),
-    ``roc_curves.png`` (one-vs-rest ROC per class, out-of-fold predictions of
+    row per method and fold), ``oof_predictions.csv`` (out-of-fold
+    probabilities per document, method and repeat), ``roc_curves.png`` (one-vs-rest ROC per class, out-of-fold predictions of
     the first repeat) and, when the attention method ran,
     ``attention/<doc_id>.png`` and ``attributions/<doc_id>.png`` for
     ``n_attention_docs`` documents.

@@ -1,4 +1,5 @@
-"""Statistics of the ``hilbert cv`` report: paired tests, bootstrap intervals, per-class scores, calibration.
+"""Statistics of the ``hilbert cv`` report: paired tests, bootstrap intervals, per-class
+scores, calibration.
 
 - **Paired comparison of two methods on the same folds.**  The folds of a
   repeated k-fold cross-validation share most of their training documents,
@@ -89,12 +90,13 @@ def wilcoxon_signed_rank(differences):
 
 
 def smallest_wilcoxon_p(n_pairs):
-    """The smallest two-sided p-value the exact Wilcoxon test can give with ``n_pairs``: ``2 / 2**n``."""
+    """Smallest two-sided p-value of the exact Wilcoxon test with ``n_pairs``: ``2 / 2**n``."""
     return min(1.0, 2.0 / 2 ** n_pairs)
 
 
 def _fold_scores(folds, method, score):
-    rows = sorted((f for f in folds if f["method"] == method), key=lambda f: (f["repeat"], f["fold"]))
+    rows = sorted((f for f in folds if f["method"] == method),
+                  key=lambda f: (f["repeat"], f["fold"]))
     return np.array([f[score] for f in rows], dtype=float), rows
 
 
@@ -144,9 +146,12 @@ def verdict(row, alpha=ALPHA):
     Examples
     --------
     >>> from sklearn_hilbert.experiments.statistics import verdict
-    >>> print(verdict({"method": "HILBERT", "reference": "LogReg text", "n_folds": 10,
-    ...                "mean_diff": -0.022, "p_corrected_t": 0.51, "p_wilcoxon": 0.38}))
-    HILBERT vs LogReg text: no difference detectable at alpha=0.05 with 10 folds (AUC difference -0.022, corrected t-test p=0.51, Wilcoxon p=0.38).
+    >>> import textwrap
+    >>> text = verdict({"method": "HILBERT", "reference": "LogReg text", "n_folds": 10,
+    ...                 "mean_diff": -0.022, "p_corrected_t": 0.51, "p_wilcoxon": 0.38})
+    >>> print(textwrap.fill(text, 79))
+    HILBERT vs LogReg text: no difference detectable at alpha=0.05 with 10 folds
+    (AUC difference -0.022, corrected t-test p=0.51, Wilcoxon p=0.38).
     """
     n, diff, p, p_w = row["n_folds"], row["mean_diff"], row["p_corrected_t"], row["p_wilcoxon"]
     numbers = f"AUC difference {diff:+.3f}, corrected t-test p={p:.2g}, Wilcoxon p={p_w:.2g}"
@@ -155,11 +160,12 @@ def verdict(row, alpha=ALPHA):
         return head + f"not testable ({n} fold(s) with an AUC for both)."
     if p < alpha:
         word = "higher" if diff > 0 else "lower"
-        text = f"{row['method']} has a {word} AUC than {row['reference']} ({numbers}; alpha={alpha})."
-        return text
+        return (f"{row['method']} has a {word} AUC than {row['reference']} "
+                f"({numbers}; alpha={alpha}).")
     text = head + f"no difference detectable at alpha={alpha} with {n} folds ({numbers})."
     if smallest_wilcoxon_p(n) >= alpha:
-        text = text[:-1] + f"; with {n} folds the Wilcoxon test cannot go below p={smallest_wilcoxon_p(n):.2g}."
+        floor = smallest_wilcoxon_p(n)
+        text = text[:-1] + f"; with {n} folds the Wilcoxon test cannot go below p={floor:.2g}."
     return text
 
 
@@ -169,7 +175,10 @@ def _as_repeats(proba):
 
 
 def _rank_auc(scores, positive):
-    """Row-wise ROC AUC of ``scores (B, n)`` for boolean ``positive (B, n)`` (NaN without both classes)."""
+    """Row-wise ROC AUC of ``scores (B, n)`` for boolean ``positive (B, n)``.
+
+    NaN for a row without both classes.
+    """
     ranks = stats.rankdata(scores, axis=1)
     n_pos = positive.sum(axis=1)
     n_neg = positive.shape[1] - n_pos
@@ -220,7 +229,8 @@ def bootstrap_auc(y, proba, classes, n_resamples=1000, confidence=0.95, random_s
     >>> import numpy as np
     >>> from sklearn_hilbert.experiments.statistics import bootstrap_auc
     >>> rng = np.random.default_rng(0)
-    >>> y = np.repeat([0, 1], 50); p1 = np.clip(0.5 + 0.3 * (y - 0.5) + rng.normal(0, .2, 100), 0, 1)
+    >>> y = np.repeat([0, 1], 50)
+    >>> p1 = np.clip(0.5 + 0.3 * (y - 0.5) + rng.normal(0, .2, 100), 0, 1)
     >>> auc, low, high = bootstrap_auc(y, np.c_[1 - p1, p1], [0, 1])
     >>> bool(low < auc < high), round(auc, 3)
     (True, 0.843)
@@ -256,7 +266,8 @@ def per_class_scores(y, proba, classes):
     >>> import numpy as np
     >>> from sklearn_hilbert.experiments.statistics import per_class_scores
     >>> proba = np.array([[.8, .2], [.6, .4], [.3, .7], [.55, .45]])
-    >>> [(r["class"], r["n"], r["auc"], r["recall"]) for r in per_class_scores(["a", "a", "b", "b"], proba, ["a", "b"])]
+    >>> rows = per_class_scores(["a", "a", "b", "b"], proba, ["a", "b"])
+    >>> [(r["class"], r["n"], r["auc"], r["recall"]) for r in rows]
     [('a', 2, 1.0, 1.0), ('b', 2, 1.0, 0.5)]
     """
     y = np.asarray(y)

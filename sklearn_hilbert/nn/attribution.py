@@ -62,7 +62,7 @@ def predict_proba(module, audio, text, mask, budget=2_000_000):
 
 @torch.inference_mode()
 def occlusion_attributions(module, audio, text, mask, target, budget=2_000_000):
-    """Change of the target class's probability when each segment (or one modality of it) is hidden.
+    """Change of the target's probability when each segment (or one modality of it) is hidden.
 
     Parameters
     ----------

@@ -65,7 +65,8 @@ def test_oof_auc_interval_per_class_and_calibration(report):
         oof = results.oof[method]
         aucs = [roc_auc_score(results.y, p, multi_class="ovr", labels=classes) for p in oof]
         assert float(row["auc_oof"]) == pytest.approx(np.mean(aucs))
-        assert float(row["auc_oof_ci_low"]) <= float(row["auc_oof"]) <= float(row["auc_oof_ci_high"])
+        low, high = float(row["auc_oof_ci_low"]), float(row["auc_oof_ci_high"])
+        assert low <= float(row["auc_oof"]) <= high
         assert 0 <= float(row["brier"]) <= 2 and float(row["log_loss"]) > 0
     per_class = _read(out / "per_class.csv")
     assert len(per_class) == 3 * 3

@@ -91,7 +91,8 @@ def _reference(module, audio, text, mask, target):
 
 def test_batched_occlusion_equals_one_segment_at_a_time_and_ignores_padding():
     torch.manual_seed(0)
-    stats = {"audio": (torch.randn(5), torch.rand(5) + 0.5), "text": (torch.randn(4), torch.ones(4))}
+    stats = {"audio": (torch.randn(5), torch.rand(5) + 0.5),
+             "text": (torch.randn(4), torch.ones(4))}
     net = HilbertModule(d_audio=5, d_text=4, n_classes=3, d_model=8, n_heads=2, proj_dim=4,
                         input_stats=stats).eval()
     audio, text = torch.randn(3, 6, 5), torch.randn(3, 6, 4)
