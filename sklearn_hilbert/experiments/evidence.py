@@ -134,9 +134,11 @@ def _calibration_lines(results, calibration, intervals):
                      f"{_fmt(calibration[method]['log_loss'])} |")
     lines += ["", "![Reliability diagram](calibration.png)", "",
               "A curve on the diagonal is calibrated: of the documents given probability 0.7, "
-              "70 % are of the class. HILBERT and the logistic baselines train with balanced "
-              "class weights, which pushes probabilities towards the rare classes: read them as "
-              "scores, or calibrate them with "
+              "70 % are of the class; a curve flatter than the diagonal with many predictions "
+              "near 0 and 1 is over-confident (a log-loss above the prior's shows it too). "
+              "HILBERT and the logistic baselines also train with balanced class weights, which "
+              "push probabilities towards the rare classes. Read such probabilities as scores, "
+              "or calibrate them with "
               "`CalibratedClassifierCV(pipeline, method=\"sigmoid\", cv=3)` "
               "(see `docs/cli.md`).", ""]
     return lines
@@ -210,8 +212,9 @@ def attribution_section(results, out, doc_ids, texts, chosen, safe_name):
              "the training-mean embedding. Positive (red): the segment supported the "
              "prediction; negative (blue): it argued against it; near 0: the prediction did "
              "not depend on it. Unlike attention weights, these measure the effect on the "
-             "output. Same documents and folds as above; top segments by the segment "
-             "attribution:", ""]
+             "output. A confident prediction (p near 1) moves little when one segment is "
+             "hidden: compare the bars within a figure (each has its own scale). Same "
+             "documents and folds as above; top segments by the segment attribution:", ""]
     for i in chosen:
         model = _fold_model(results, i)
         if model is None:
@@ -233,7 +236,7 @@ def attribution_section(results, out, doc_ids, texts, chosen, safe_name):
                   "|---:|---:|---:|---:|---|"]
         for k in np.argsort(-att["segment"], kind="stable")[:3]:
             words = texts[i][k].replace("|", "/") if texts is not None else ""
-            lines.append(f"| {k} | {att['segment'][k]:+.3f} | {att['audio'][k]:+.3f} | "
-                         f"{att['text'][k]:+.3f} | {words} |")
+            lines.append(f"| {k} | {att['segment'][k]:+.4f} | {att['audio'][k]:+.4f} | "
+                         f"{att['text'][k]:+.4f} | {words} |")
         lines.append("")
     return lines
