@@ -28,7 +28,11 @@ class SegmentAttributionMixin:
         if target is None:
             index = np.argmax(self.predict_proba(X), axis=1)
         else:
-            labels = np.broadcast_to(np.asarray(target, dtype=object), (len(X),))
+            labels = np.asarray(target, dtype=object)
+            if labels.ndim > 1 or (labels.ndim == 1 and len(labels) != len(X)):
+                raise ValueError(f"target must be one class label or one per document "
+                                 f"({len(X)}), got shape {labels.shape}.")
+            labels = np.broadcast_to(labels, (len(X),))
             unknown = [t for t in labels if t not in classes]
             if unknown:
                 raise ValueError(f"target {unknown[0]!r} is not a class of this classifier "

@@ -67,6 +67,8 @@ def test_unknown_target_is_a_clear_error(carrier_fit):
     clf, X, _, _ = carrier_fit
     with pytest.raises(ValueError, match="target 'cat' is not a class"):
         clf.segment_attributions(X, target="cat")
+    with pytest.raises(ValueError, match="one per document"):
+        clf.modality_contributions(X, target=[0, 1])
 
 
 def _reference(module, audio, text, mask, target):
