@@ -6,8 +6,9 @@ import torch
 
 from sklearn_hilbert import HilbertClassifier
 from sklearn_hilbert.datasets import make_segment_data
-from sklearn_hilbert.nn import HilbertModule
 from sklearn_hilbert.nn.attribution import modality_occlusion, occlusion_attributions
+
+from support import hilbert_module
 
 
 def top_k_precision(scores, carriers, mask, k=3):
@@ -95,8 +96,8 @@ def test_batched_occlusion_equals_one_segment_at_a_time_and_ignores_padding():
     torch.manual_seed(0)
     stats = {"audio": (torch.randn(5), torch.rand(5) + 0.5),
              "text": (torch.randn(4), torch.ones(4))}
-    net = HilbertModule(d_audio=5, d_text=4, n_classes=3, d_model=8, n_heads=2, proj_dim=4,
-                        input_stats=stats).eval()
+    net = hilbert_module(5, 4, 3, d_model=8, n_heads=2, proj_dim=4, n_experts=2,
+                         input_stats=stats).eval()
     audio, text = torch.randn(3, 6, 5), torch.randn(3, 6, 4)
     mask = torch.tensor([[1, 1, 1, 1, 0, 0], [1, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1]]).bool()
     audio[~mask], text[~mask] = 0, 0
