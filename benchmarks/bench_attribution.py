@@ -154,7 +154,9 @@ def main():
                   + ", ".join(f"{k} {r[k]:.2f}" for k in SCORES), flush=True)
     command = " ".join(["python benchmarks/bench_attribution.py", *sys.argv[1:]])
     heading = ("Segment attributions against known carriers" if args.section == "attribution"
-               else f"Segment attributions against known carriers ({args.section})")
+               else "Segment attributions against known carriers ("
+               f"{', '.join(args.signals)} signal, {args.n_docs} documents, strength "
+               f"{args.strength}, {args.n_prototypes} states)")
     text = markdown(rows, seeds, command, heading)
     print(text)
     if not args.quick:
