@@ -1,20 +1,21 @@
 """``HilbertClassifier``: the HILBERT network as a scikit-learn classifier."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._hyperparameters import PARAMETER_CONSTRAINTS
 from ._training_set import (check_labels, class_weights, input_stats, resample_documents,
                             validation_split)
 from ._validation import check_segment_tensors, n_features_of
 from .attribution import SegmentAttributionMixin
 from .nn.net import make_net
+from .nn.training import prior_log_shift, resolve_device, seeded
 
 
 class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator):
@@ -55,6 +56,10 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         network.  Frozen encoders emit features on very different scales
         (log-mel energies next to their deltas); without this the largest
         features drown the rest.
+    segment_fusion : bool, default=True
+        Add a mean-pooled MLP of each segment's ``[audio; text]`` to ``h_j`` (not in the paper).
+    pooled_head : bool, default=True
+        Add a linear map of pooled segment means and stds to the logits (not in the paper).
     temperature : float, default=0.5
         Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
     contrastive : {"dual", "pairwise"} or None, default="dual"
@@ -66,8 +71,13 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         Weight of the contrastive term.
     lambda_cka : float, default=0.1
         Weight of the CKA alignment term.
+    cka : {"linear", "debiased"}, default="debiased"
+        The paper's linear CKA (biased at small batches) or CKA from unbiased HSIC.
     lambda_mi : float, default=0.1
         Weight of the mutual-information balance term.
+    mi_form : {"abs", "lift"}, default="lift"
+        The paper's ``|I(j; a) - I(j; t)|`` or its form that only raises the lagging
+        modality (:func:`~sklearn_hilbert.nn.mi_balance_loss`).
     lambda_balance : float, default=0.01
         Weight of the MoE load-balancing term.
     max_epochs : int, default=40
@@ -80,8 +90,14 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         ``batch_size`` is one batch.
     weight_decay : float, default=1e-4
         AdamW weight decay.
+    max_grad_norm : float or None, default=None
+        Clip the gradient norm of every step at this value; None does not clip.
     class_weight : "balanced", dict or None, default="balanced"
         Weights of the cross-entropy per class.
+    prior_correction : bool, default=True
+        Undo class weighting and resampling: :meth:`predict_proba` estimates
+        ``P(class | x)`` at the training documents' class frequencies (logits +
+        ``prior_shift_``).  False keeps the weighted loss's balanced prior.
     sampler : imbalanced-learn sampler or None, default=None
         A sampler that selects existing documents (e.g. ``RandomOverSampler``,
         ``RandomUnderSampler``), applied to document indices before training.
@@ -95,7 +111,8 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         Seeds weight initialisation, shuffling, dropout and the validation
         split.  With an int, ``fit`` is reproducible bit for bit on CPU.
     device : str, default="cpu"
-        Torch device.
+        Torch device.  A CUDA device on a machine without CUDA falls back to
+        the CPU with a warning (``device_`` is the device used).
     verbose : int, default=0
         skorch's per-epoch log when > 0.
     callbacks : list of skorch callbacks or None, default=None
@@ -114,6 +131,10 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         Segment embedding widths seen in ``fit``.
     n_epochs_ : int
         Epochs actually trained.
+    device_ : str
+        Device the network was trained on.
+    prior_shift_ : ndarray of shape (n_classes,)
+        Offsets added to the logits (zeros unless ``prior_correction``).
 
     See Also
     --------
@@ -132,36 +153,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
     2
     """
 
-    _parameter_constraints = {
-        "d_model": [Interval(Integral, 1, None, closed="left")],
-        "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "proj_dim": [Interval(Integral, 1, None, closed="left")],
-        "n_experts": [Interval(Integral, 1, None, closed="left")],
-        "expert_hidden": [tuple, list],
-        "head_hidden": [tuple, list],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "segment_dropout": [Interval(Real, 0, 1, closed="left")],
-        "standardize": ["boolean"],
-        "temperature": [Interval(Real, 0, None, closed="neither")],
-        "contrastive": [StrOptions({"dual", "pairwise"}), None],
-        "head": [StrOptions({"moe", "mlp"})],
-        "lambda_contrastive": [Interval(Real, 0, None, closed="left")],
-        "lambda_cka": [Interval(Real, 0, None, closed="left")],
-        "lambda_mi": [Interval(Real, 0, None, closed="left")],
-        "lambda_balance": [Interval(Real, 0, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
-        "sampler": [HasMethods(["fit_resample"]), None],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
-        "patience": [Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "device": [str, torch.device],
-        "verbose": ["verbose"],
-        "callbacks": [list, None],
-    }
+    _parameter_constraints = PARAMETER_CONSTRAINTS
 
     def __init__(
         self,
@@ -174,18 +166,24 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         dropout=0.1,
         segment_dropout=0.5,
         standardize=True,
+        segment_fusion=True,
+        pooled_head=True,
         temperature=0.5,
         contrastive="dual",
         head="moe",
         lambda_contrastive=0.1,
         lambda_cka=0.1,
+        cka="debiased",
         lambda_mi=0.1,
+        mi_form="lift",
         lambda_balance=0.01,
         max_epochs=40,
         lr=2e-3,
         batch_size=32,
         weight_decay=1e-4,
+        max_grad_norm=None,
         class_weight="balanced",
+        prior_correction=True,
         sampler=None,
         validation_fraction=None,
         patience=10,
@@ -203,18 +201,24 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         self.dropout = dropout
         self.segment_dropout = segment_dropout
         self.standardize = standardize
+        self.segment_fusion = segment_fusion
+        self.pooled_head = pooled_head
         self.temperature = temperature
         self.contrastive = contrastive
         self.head = head
         self.lambda_contrastive = lambda_contrastive
         self.lambda_cka = lambda_cka
+        self.cka = cka
         self.lambda_mi = lambda_mi
+        self.mi_form = mi_form
         self.lambda_balance = lambda_balance
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
         self.weight_decay = weight_decay
+        self.max_grad_norm = max_grad_norm
         self.class_weight = class_weight
+        self.prior_correction = prior_correction
         self.sampler = sampler
         self.validation_fraction = validation_fraction
         self.patience = patience
@@ -245,19 +249,20 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
             proj_dim=self.proj_dim, n_experts=self.n_experts,
             expert_hidden=tuple(self.expert_hidden), head_hidden=tuple(self.head_hidden),
             head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
-            project=project, input_stats=input_stats,
+            project=project, input_stats=input_stats, segment_fusion=self.segment_fusion,
+            pooled_head=self.pooled_head,
         )
         loss_params = dict(
             weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,
             lambda_contrastive=self.lambda_contrastive, lambda_cka=self.lambda_cka,
-            lambda_mi=self.lambda_mi,
+            lambda_mi=self.lambda_mi, cka=self.cka, mi_form=self.mi_form,
             lambda_balance=self.lambda_balance if self.head == "moe" else 0.0,
         )
         return make_net(
             module_params, loss_params, lr=self.lr, weight_decay=self.weight_decay,
             max_epochs=self.max_epochs, batch_size=self.batch_size, n_train=n_train,
             valid_dataset=valid_dataset, patience=self.patience, callbacks=self.callbacks,
-            device=self.device, verbose=self.verbose,
+            device=self.device_, verbose=self.verbose, max_grad_norm=self.max_grad_norm,
         )
 
     def fit(self, X, y):
@@ -289,12 +294,15 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         self.n_features_audio_, self.n_features_text_ = dims["audio"], dims["text"]
 
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        X_fit, y_fit = resample_documents(self.sampler, X, y_enc)
-        X_fit, y_fit, valid = validation_split(self.validation_fraction, X_fit, y_fit, seed)
+        self.device_ = resolve_device(self.device)
+        # hold the validation documents out first, so that resampling never copies them
+        X_train, y_train, valid = validation_split(self.validation_fraction, X, y_enc, seed)
+        X_fit, y_fit = resample_documents(self.sampler, X_train, y_train)
         class_weight = class_weights(self.class_weight, self.classes_, y_fit)
+        shift = prior_log_shift(y_train, y_fit, class_weight, len(self.classes_))
+        self.prior_shift_ = shift if self.prior_correction else np.zeros_like(shift)
         stats = input_stats(X_fit) if self.standardize else None
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed, self.device_):
             net = self._build_net(len(y_fit), class_weight, valid, stats)
             net.fit(X_fit, y_fit)
         self.net_ = net
@@ -321,8 +329,13 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         X = self._check_X(X)
         self.net_.module_.eval()
         # torch's DataLoader draws a seed from the global generator: leave the caller's alone
-        with torch.random.fork_rng(devices=[]), torch.inference_mode():
+        with seeded(0, self.device_), torch.inference_mode():
             yield from self.net_.forward_iter(X, training=False)
+
+    def _logits(self, X):
+        """Logits ``(n, n_classes)`` in float64 on the CPU, plus ``prior_shift_``."""
+        logits = torch.cat([out[0] for out in self._forward(X)]).double().cpu()
+        return logits + torch.as_tensor(self.prior_shift_, dtype=torch.float64)
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
@@ -336,17 +349,15 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         -------
         proba : ndarray of shape (n, n_classes)
         """
-        logits = torch.cat([out[0] for out in self._forward(X)])
-        return torch.softmax(logits.double(), dim=1).numpy()
+        return torch.softmax(self._logits(X), dim=1).numpy()
 
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`."""
-        logits = torch.cat([out[0] for out in self._forward(X)])
-        return torch.log_softmax(logits.double(), dim=1).numpy()
+        return torch.log_softmax(self._logits(X), dim=1).numpy()
 
     def decision_function(self, X):
         """Logits ``(n, n_classes)`` (for two classes, the logit difference ``(n,)``)."""
-        logits = torch.cat([out[0] for out in self._forward(X)]).double().numpy()
+        logits = self._logits(X).numpy()
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
 
     def predict(self, X):
@@ -356,7 +367,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
 
     def _collect(self, X, keys):
         outs = [out[1] for out in self._forward(X)]
-        return {k: torch.cat([o[k] for o in outs]).numpy() for k in keys}
+        return {k: torch.cat([o[k] for o in outs]).cpu().numpy() for k in keys}
 
     def attention_weights(self, X):
         """Attention-pooling weights over segments: which segments each encoder looked at.

@@ -2,7 +2,10 @@
 
 from .criterion import TERMS, HilbertLoss
 from .losses import (
+    CKA_ESTIMATORS,
+    MI_FORMS,
     cka_loss,
+    debiased_cka,
     dual_contrastive_loss,
     infonce_mutual_information,
     joint_modality_contrastive_loss,
@@ -17,7 +20,10 @@ __all__ = [
     "HilbertModule",
     "HilbertLoss",
     "TERMS",
+    "CKA_ESTIMATORS",
+    "MI_FORMS",
     "cka_loss",
+    "debiased_cka",
     "dual_contrastive_loss",
     "infonce_mutual_information",
     "joint_modality_contrastive_loss",

@@ -35,6 +35,10 @@ class HilbertLoss(nn.Module):
     contrastive : {"dual", "pairwise", None}
     temperature : float
     lambda_contrastive, lambda_cka, lambda_mi, lambda_balance : float
+    cka : {"linear", "debiased"}
+        CKA estimator of ``L_cka`` (:func:`~sklearn_hilbert.nn.losses.cka_loss`).
+    mi_form : {"abs", "lift"}
+        Form of ``L_mi`` (:func:`~sklearn_hilbert.nn.losses.mi_balance_loss`).
     """
 
     def __init__(
@@ -47,11 +51,15 @@ class HilbertLoss(nn.Module):
         lambda_cka,
         lambda_mi,
         lambda_balance,
+        cka,
+        mi_form,
     ):
         super().__init__()
         self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
         self.contrastive = contrastive
         self.temperature = temperature
+        self.cka = cka
+        self.mi_form = mi_form
         self.lambdas = {
             "contrastive": lambda_contrastive if contrastive else 0.0,
             "cka": lambda_cka,
@@ -67,9 +75,9 @@ class HilbertLoss(nn.Module):
                 return pairwise_contrastive_loss(z_a, z_t, self.temperature)
             return dual_contrastive_loss(z_j, z_a, z_t, self.temperature)
         if name == "cka":
-            return cka_loss(z_j, z_a, z_t)
+            return cka_loss(z_j, z_a, z_t, self.cka)
         if name == "mi":
-            return mi_balance_loss(z_j, z_a, z_t, self.temperature)
+            return mi_balance_loss(z_j, z_a, z_t, self.temperature, self.mi_form)
         if "gate" not in reps:  # balance without a MoE gate
             return logits.new_zeros(())
         return load_balance_loss(reps["gate"])

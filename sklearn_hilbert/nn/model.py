@@ -13,6 +13,7 @@ from .layers import (
     SharedProjector,
     mlp,
 )
+from .side_paths import PooledStatisticsHead, SegmentFusion
 
 
 class HilbertModule(nn.Module):
@@ -48,7 +49,16 @@ class HilbertModule(nn.Module):
         document for one step (see :func:`~sklearn_hilbert.nn.layers.drop_segments`).
         No effect in eval mode.
     project : bool
-        Whether to compute the projections ``z`` (only the auxiliary losses use them).
+        Whether to compute the projections ``z`` (only the auxiliary losses use
+        them).  The projector is built either way, so that configurations with
+        and without auxiliary losses start from the same weights.
+    segment_fusion : bool
+        Add ``mean_i MLP([x_a,i; x_t,i])`` to ``h_j`` (not in the paper; see
+        :class:`~sklearn_hilbert.nn.side_paths.SegmentFusion`).
+    pooled_head : bool
+        Add a linear map of the pooled mean and std of the standardised segment
+        features to the logits (not in the paper; see
+        :class:`~sklearn_hilbert.nn.side_paths.PooledStatisticsHead`).
     input_stats : dict or None, default=None
         ``{"audio": (mean, scale), "text": (mean, scale)}`` per-feature statistics;
         inputs are standardised as ``(x - mean) / scale`` before the projection.
@@ -60,7 +70,8 @@ class HilbertModule(nn.Module):
     >>> from sklearn_hilbert.nn import HilbertModule
     >>> net = HilbertModule(d_audio=6, d_text=5, n_classes=3, d_model=16, n_heads=4, proj_dim=8,
     ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="moe",
-    ...                     dropout=0.1, segment_dropout=0.0, project=True).eval()
+    ...                     dropout=0.1, segment_dropout=0.0, project=True,
+    ...                     segment_fusion=False, pooled_head=False).eval()
     >>> mask = torch.tensor([[True, True, False], [True, False, False]])
     >>> logits, reps = net(torch.randn(2, 3, 6), torch.randn(2, 3, 5), mask)
     >>> tuple(logits.shape), tuple(reps["z_joint"].shape)
@@ -83,6 +94,8 @@ class HilbertModule(nn.Module):
         dropout,
         segment_dropout,
         project,
+        segment_fusion,
+        pooled_head,
         input_stats=None,
     ):
         super().__init__()
@@ -92,20 +105,27 @@ class HilbertModule(nn.Module):
             mean, scale = stats.get(name, (torch.zeros(d), torch.ones(d)))
             self.register_buffer(f"{name}_mean", torch.as_tensor(mean, dtype=torch.float32))
             self.register_buffer(f"{name}_scale", torch.as_tensor(scale, dtype=torch.float32))
+        # Built in a fixed order, the optional and head-specific parts last, so that every
+        # configuration at the same seed starts from the same weights for the parts it shares.
         self.project_audio = SegmentProjection(d_audio, d_model, dropout)
         self.project_text = SegmentProjection(d_text, d_model, dropout)
         self.audio_encoder = ModalityEncoder(d_model, n_heads, dropout)
         self.text_encoder = ModalityEncoder(d_model, n_heads, dropout)
         self.joint_encoder = JointEncoder(d_model, n_heads, dropout)
-        self.projector = SharedProjector(d_model, proj_dim) if project else None
+        self.classifier = mlp(
+            [expert_hidden[-1], *head_hidden, n_classes], dropout, final_activation=False
+        )
+        self.projector = SharedProjector(d_model, proj_dim)
+        self.project = project
         if head == "moe":
             self.experts = MixtureOfExperts(3 * d_model, expert_hidden, n_experts, dropout)
         elif head == "mlp":
             self.experts = DenseExpert(3 * d_model, expert_hidden, dropout)
         else:
             raise ValueError(f"head must be 'moe' or 'mlp', got {head!r}")
-        self.classifier = mlp(
-            [expert_hidden[-1], *head_hidden, n_classes], dropout, final_activation=False
+        self.segment_fusion = SegmentFusion(d_model, dropout) if segment_fusion else None
+        self.pooled_head = (
+            PooledStatisticsHead(d_audio, d_text, n_classes, dropout) if pooled_head else None
         )
 
     def forward(self, audio, text, mask):
@@ -119,11 +139,15 @@ class HilbertModule(nn.Module):
         mask = mask.bool()
         if self.training:
             mask = drop_segments(mask, self.segment_dropout)
-        x_a = self.project_audio((audio - self.audio_mean) / self.audio_scale, mask)
-        x_t = self.project_text((text - self.text_mean) / self.text_scale, mask)
+        audio = (audio - self.audio_mean) / self.audio_scale
+        text = (text - self.text_mean) / self.text_scale
+        x_a = self.project_audio(audio, mask)
+        x_t = self.project_text(text, mask)
         h_a, w_a = self.audio_encoder(x_a, mask)
         h_t, w_t = self.text_encoder(x_t, mask)
         h_j, w_j = self.joint_encoder(x_a, x_t, mask)
+        if self.segment_fusion is not None:
+            h_j = h_j + self.segment_fusion(x_a, x_t, mask)
         reps = {
             "h_audio": h_a,
             "h_text": h_t,
@@ -132,10 +156,13 @@ class HilbertModule(nn.Module):
             "attention_text": w_t,
             "attention_joint": w_j,
         }
-        if self.projector is not None:
+        if self.project:
             z = self.projector(torch.stack([h_a, h_t, h_j]))
             reps.update(z_audio=z[0], z_text=z[1], z_joint=z[2])
         mixed, gate = self.experts(torch.cat([h_a, h_t, h_j], dim=-1))
         if gate is not None:
             reps["gate"] = gate
-        return self.classifier(mixed), reps
+        logits = self.classifier(mixed)
+        if self.pooled_head is not None:
+            logits = logits + self.pooled_head(audio, text, mask)
+        return logits, reps

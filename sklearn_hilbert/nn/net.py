@@ -35,7 +35,7 @@ class HilbertNet(NeuralNet):
 
 
 def make_net(module_params, loss_params, *, lr, weight_decay, max_epochs, batch_size, n_train,
-             valid_dataset, patience, callbacks, device, verbose):
+             valid_dataset, patience, callbacks, device, verbose, max_grad_norm=None):
     """The :class:`HilbertNet` that trains one HILBERT network.
 
     Parameters
@@ -56,8 +56,12 @@ def make_net(module_params, loss_params, *, lr, weight_decay, max_epochs, batch_
         The user's extra skorch callbacks.
     device : str or torch.device
     verbose : int
+    max_grad_norm : float or None
+        Clip every step's gradient norm at this value; None does not clip.
     """
-    net_callbacks = [("gradient_clipping", GradientNormClipping(1.0))]
+    net_callbacks = []
+    if max_grad_norm is not None:
+        net_callbacks.append(("gradient_clipping", GradientNormClipping(max_grad_norm)))
     if valid_dataset is not None:
         net_callbacks.append(
             ("early_stopping", EarlyStopping(monitor="valid_ce", patience=patience,

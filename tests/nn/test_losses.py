@@ -8,9 +8,12 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from torch.nn import functional as F
 
 from sklearn_hilbert.nn import (
+    CKA_ESTIMATORS,
     cka_loss,
+    debiased_cka,
     dual_contrastive_loss,
     infonce_mutual_information,
     joint_modality_contrastive_loss,
@@ -204,3 +207,104 @@ def test_load_balance_zero_for_uniform_usage_and_maximal_for_collapse():
     collapsed[:, 0] = 1
     assert float(load_balance_loss(uniform)) == pytest.approx(0.0, abs=1e-6)
     assert float(load_balance_loss(collapsed)) == pytest.approx(7.0)
+
+
+# ------------------------------------------------------- debiased CKA
+def reference_unbiased_hsic(K, L):
+    """Song et al. (2012), eq. 5, written out with explicit sums."""
+    n = K.shape[0]
+    K, L = K.copy(), L.copy()
+    np.fill_diagonal(K, 0.0)
+    np.fill_diagonal(L, 0.0)
+    one = np.ones(n)
+    return (np.trace(K @ L) + (one @ K @ one) * (one @ L @ one) / ((n - 1) * (n - 2))
+            - 2.0 / (n - 2) * one @ K @ L @ one) / (n * (n - 3))
+
+
+def test_debiased_cka_matches_unbiased_hsic_reference():
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(9, 3)), rng.normal(size=(9, 5))
+    K, L = X @ X.T, Y @ Y.T
+    expected = reference_unbiased_hsic(K, L) / np.sqrt(
+        reference_unbiased_hsic(K, K) * reference_unbiased_hsic(L, L))
+    assert float(debiased_cka(torch.tensor(X), torch.tensor(Y))) == pytest.approx(expected, rel=1e-10)
+
+
+def test_debiased_cka_is_near_zero_for_independent_vectors_at_small_batch():
+    """Batch 32 of independent unit vectors in 128 dimensions: the paper's linear CKA
+    scores about 0.8 (biased), the debiased estimate about 0."""
+    gen = torch.Generator().manual_seed(0)
+    biased, debiased = [], []
+    for _ in range(20):
+        X = F.normalize(torch.randn(32, 128, generator=gen, dtype=torch.float64), dim=1)
+        Y = F.normalize(torch.randn(32, 128, generator=gen, dtype=torch.float64), dim=1)
+        biased.append(float(linear_cka(X, Y)))
+        debiased.append(float(debiased_cka(X, Y)))
+    assert np.mean(biased) > 0.75
+    assert abs(np.mean(debiased)) < 0.02
+    assert np.max(np.abs(debiased)) < 0.25  # single batches scatter (sd about 0.07)
+    assert np.min(biased) > 0.7
+
+
+@settings(max_examples=40, deadline=None)
+@given(matrices(min_rows=5), st.integers(0, 10_000), st.floats(0.01, 100))
+def test_debiased_cka_is_one_for_itself_and_invariant_to_rotation_and_scale(X, seed, scale):
+    assume(_well_conditioned(X))
+    Xc = X - X.mean(axis=0)  # the unbiased estimator is not invariant to a shared offset
+    assume(reference_unbiased_hsic(Xc @ Xc.T, Xc @ Xc.T) > 1e-3)
+    T = torch.tensor(Xc)
+    assert float(debiased_cka(T, T)) == pytest.approx(1.0, abs=1e-9)
+    Y = torch.tensor(np.random.default_rng(seed).normal(size=(X.shape[0], 3)))
+    Q = torch.tensor(random_orthogonal(X.shape[1], seed))
+    assert float(debiased_cka(scale * T @ Q, Y)) == pytest.approx(float(debiased_cka(T, Y)), abs=1e-8)
+
+
+def test_cka_loss_takes_either_estimator_and_is_finite_for_constant_input():
+    z = torch.randn(8, 4)
+    assert float(cka_loss(z, z, z, estimator="debiased")) == pytest.approx(0.0, abs=1e-5)
+    ones = torch.ones(6, 3)
+    assert torch.isfinite(cka_loss(ones, ones, ones, estimator="debiased"))
+    assert set(CKA_ESTIMATORS) == {"linear", "debiased"}
+
+
+# ----------------------------------------------------- MI balance forms
+def _mi_setup():
+    """A batch where audio is better aligned with the joint vector than text (I_a > I_t)."""
+    gen = torch.Generator().manual_seed(0)
+    zj = torch.randn(16, 8, generator=gen, dtype=torch.float64)
+    za = zj + 0.3 * torch.randn(16, 8, generator=gen, dtype=torch.float64)
+    zt = zj + 2.0 * torch.randn(16, 8, generator=gen, dtype=torch.float64)
+    return [F.normalize(z, dim=1).requires_grad_() for z in (zj, za, zt)]
+
+
+def _descend(form, step=1e-3):
+    zj, za, zt = _mi_setup()
+    loss = mi_balance_loss(zj, za, zt, 0.5, form=form)
+    loss.backward()
+    before = [float(infonce_mutual_information(zj.detach(), z.detach(), 0.5)) for z in (za, zt)]
+    with torch.no_grad():
+        moved = [z - step * z.grad for z in (zj, za, zt)]
+    after = [float(infonce_mutual_information(moved[0], z, 0.5)) for z in moved[1:]]
+    return float(loss.detach()), (zj.grad, za.grad, zt.grad), before, after
+
+
+def test_paper_mi_balance_pushes_the_leading_modality_away_from_the_joint_vector():
+    """The documented flaw of |I_a - I_t|: a descent step lowers the better-aligned I_a."""
+    _, _, before, after = _descend("abs")
+    assert before[0] > before[1]
+    assert after[0] < before[0] - 1e-4
+
+
+def test_lift_mi_balance_only_raises_the_lagging_modality():
+    value_abs, _, _, _ = _descend("abs")
+    value, (g_j, g_a, g_t), before, after = _descend("lift")
+    assert value == pytest.approx(value_abs)  # same value as the paper's form
+    assert float(g_a.abs().max()) == 0.0  # no gradient into the leading modality
+    assert float(g_t.abs().max()) > 0.0
+    assert after[1] > before[1] + 1e-4  # the lagging I_t rises
+
+
+def test_mi_balance_rejects_unknown_form():
+    z = torch.randn(4, 3)
+    with pytest.raises(ValueError, match="form must be one of"):
+        mi_balance_loss(z, z, z, form="square")
