@@ -126,11 +126,19 @@ def summarise(results, rows, families, sizes):
     for family, n in itertools.product(families, sizes):
         for row in rows:
             aucs = [r["auc"] for r in results if (r["family"], r["n_docs"], r["row"]) == (family, n, row)]
-            table[family, n, row] = (np.mean(aucs), np.std(aucs))
+            table[family, n, row] = (np.mean(aucs) if aucs else np.nan,
+                                     np.std(aucs) if aucs else np.nan, len(aucs))
         best = max(LOGREG, key=lambda r: table.get((family, n, r), (-1,))[0]) if LOGREG.keys() <= set(rows) else None
         if best:
             table[family, n, "best pooled logistic"] = table[family, n, best]
     return table
+
+
+def cell(stats):
+    mean, std, count = stats
+    if count == 0:
+        return "not run"
+    return f"{mean:.3f} ± {std:.3f}" + (f" (n={count})" if count < 3 else "")
 
 
 def markdown(table, rows, families, sizes, header):
@@ -138,7 +146,7 @@ def markdown(table, rows, families, sizes, header):
     lines = ["| row | " + " | ".join(f"{f} {n}" for f, n in cols) + " |",
              "|---|" + "---|" * len(cols)]
     for row in rows:
-        cells = [f"{table[f, n, row][0]:.3f} ± {table[f, n, row][1]:.3f}" for f, n in cols]
+        cells = [cell(table[f, n, row]) for f, n in cols]
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
     return "\n".join(header + lines)
 
@@ -190,6 +198,10 @@ def main():
                         help="processes that train the 400-document networks on the GPU")
     parser.add_argument("--out", default="benchmarks/results/models")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--from-results", default=None,
+                        help="render the tables from a results.jsonl of an earlier run (no fitting)")
+    parser.add_argument("--ran-on", default=None,
+                        help="with --from-results: the command and machine of the run, for the header")
     parser.add_argument("--default-from", default=None,
                         help="selection results.jsonl: the 'default' row is the candidate chosen "
                              "there (for a run made before the package default was changed)")
@@ -215,9 +227,14 @@ def main():
     out = Path(args.out) / ("selection" if args.select else "report")
     out.mkdir(parents=True, exist_ok=True)
     start = time.time()
-    results = execute(jobs, args.jobs, args.gpu_jobs, n_test, epochs, out / "results.jsonl")
+    if args.from_results:
+        results = [json.loads(line) for line in Path(args.from_results).read_text().splitlines()]
+    else:
+        results = execute(jobs, args.jobs, args.gpu_jobs, n_test, epochs, out / "results.jsonl")
     wall = time.time() - start
-    (out / "results.json").write_text(json.dumps(results, indent=1))
+    missing = len(jobs) - len(results)
+    if not args.from_results:
+        (out / "results.json").write_text(json.dumps(results, indent=1))
     table = summarise(results, rows, args.families, sizes)
     all_rows = rows[:4] + ["best pooled logistic"] + rows[4:]
     command = "python benchmarks/bench_models.py" + (" --select" if args.select else "") + (
@@ -227,9 +244,14 @@ def main():
         "## Model-evaluation suite (`benchmarks/bench_models.py`)" if not args.select
         else "## Selection of the default (seeds 100-102; not a result)",
         "",
-        f"Command: `{command}` ({wall / 60:.1f} min). Machine: {machine_description()}, "
-        f"{args.jobs} CPU processes of one torch thread"
-        + (f", {args.gpu_jobs} processes training the 400-document networks on the GPU." if args.gpu_jobs else "."),
+        (f"Run: {args.ran_on}; tables rendered from its results with `--from-results`. "
+         if args.from_results else
+         f"Command: `{command}` ({wall / 60:.1f} min). Machine: {machine_description()}; "
+         f"{args.jobs} CPU processes of one torch thread"
+         + (f", {args.gpu_jobs} training the 400-document networks on the GPU. " if args.gpu_jobs
+            else ". "))
+        + (f"{missing} of {len(jobs)} fits did not finish in the time given (cells with fewer "
+           "seeds say so: `n=`)." if missing else ""),
         "",
         f"Train on n = {', '.join(map(str, sizes))} documents, score on {n_test} fresh documents of "
         f"the same generator; macro one-vs-rest AUC, mean ± std over data seeds {seeds}. "

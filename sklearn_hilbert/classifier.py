@@ -58,7 +58,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         features drown the rest.
     segment_fusion : bool, default=True
         Add a mean-pooled MLP of each segment's ``[audio; text]`` to ``h_j`` (not in the paper).
-    pooled_head : bool, default=True
+    pooled_head : bool, default=False
         Add a linear map of pooled segment means and stds to the logits (not in the paper).
     temperature : float, default=0.5
         Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
@@ -167,7 +167,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         segment_dropout=0.5,
         standardize=True,
         segment_fusion=True,
-        pooled_head=True,
+        pooled_head=False,
         temperature=0.5,
         contrastive="dual",
         head="moe",
