@@ -44,7 +44,8 @@ def test_calibration_undoes_the_class_weight_shift_on_held_out_documents():
     X, y = make_segment_data(n_docs=300, n_segments=(3, 6), weights=[0.85, 0.15], signal="text",
                              strength=0.4, d_audio=6, d_text=6, random_state=3)
     train, test = np.arange(200), np.arange(200, 300)
-    clf = HilbertClassifier(random_state=0, **{**TINY, "max_epochs": 8})
+    # prior_correction=False: the weighted loss's raw outputs (the default undoes the shift)
+    clf = HilbertClassifier(random_state=0, prior_correction=False, **{**TINY, "max_epochs": 8})
     raw = clf.fit(X[train], y[train]).predict_proba(X[test])
     calibrated = CalibratedClassifierCV(clf, method="sigmoid", cv=3).fit(X[train], y[train])
     cal = calibrated.predict_proba(X[test])
