@@ -101,7 +101,7 @@ def test_console_script_is_installed(capsys):
     assert Path(sys.executable).with_name("hilbert").exists()
     assert main(["methods"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 9 and out[-1].startswith("HILBERT")
+    assert len(out) == 11 and out[-1].startswith("default")  # 5 baselines + 6 ABLATIONS rows
 
 
 def test_single_class_label_names_the_column_and_value(wav_corpus, tmp_path, capsys):

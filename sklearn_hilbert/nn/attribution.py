@@ -91,7 +91,8 @@ def occlusion_attributions(module, audio, text, mask, target, budget=2_000_000):
     >>> _ = torch.manual_seed(0)
     >>> net = HilbertModule(d_audio=4, d_text=3, n_classes=2, d_model=8, n_heads=2, proj_dim=4,
     ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="moe",
-    ...                     dropout=0.1, segment_dropout=0.5, project=False)
+    ...                     dropout=0.1, segment_dropout=0.5, project=False,
+    ...                     segment_fusion=False, pooled_head=False)
     >>> mask = torch.tensor([[True, True, False], [True, False, False]])
     >>> att = occlusion_attributions(net, torch.randn(2, 3, 4), torch.randn(2, 3, 3), mask,
     ...                              torch.tensor([0, 1]))
@@ -149,7 +150,8 @@ def modality_occlusion(module, audio, text, mask, target, budget=2_000_000):
     >>> from sklearn_hilbert.nn.attribution import modality_occlusion
     >>> net = HilbertModule(d_audio=4, d_text=3, n_classes=2, d_model=8, n_heads=2, proj_dim=4,
     ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="mlp",
-    ...                     dropout=0.1, segment_dropout=0.5, project=False)
+    ...                     dropout=0.1, segment_dropout=0.5, project=False,
+    ...                     segment_fusion=False, pooled_head=False)
     >>> mask = torch.ones(2, 3, dtype=torch.bool)
     >>> out = modality_occlusion(net, torch.randn(2, 3, 4), torch.randn(2, 3, 3), mask,
     ...                          torch.tensor([0, 1]))
