@@ -3,6 +3,7 @@
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping, PassthroughScoring
+from skorch.dataset import get_len
 from skorch.helper import predefined_split
 
 from .criterion import TERMS, HilbertLoss
@@ -16,7 +17,10 @@ class HilbertNet(NeuralNet):
     unweighted terms of :class:`~sklearn_hilbert.nn.HilbertLoss` (its
     ``terms_``) as ``train_<term>`` / ``valid_<term>``, and the net's own
     :class:`skorch.callbacks.PassthroughScoring` callbacks average them per
-    epoch into the history.
+    epoch into the history.  The batch values stay on the device as tensors
+    during the epoch and are read back to the host in one transfer at its end
+    (skorch itself reads the loss with ``.item()`` after every step, a host
+    synchronisation per step).
     """
 
     @property
@@ -32,6 +36,30 @@ class HilbertNet(NeuralNet):
         for name, value in getattr(self.criterion_, "terms_", {}).items():
             self.history.record_batch(prefix + name, value)
         return loss
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None:
+            return
+        batch_count = 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            self.history.record_batch(prefix + "_loss", step["loss"].detach())
+            batch_size = get_len(batch[0]) if isinstance(batch, (tuple, list)) else get_len(batch)
+            self.history.record_batch(prefix + "_batch_size", batch_size)
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            batch_count += 1
+        self.history.record(prefix + "_batch_count", batch_count)
+        _tensors_to_floats(self.history[-1]["batches"])
+
+
+def _tensors_to_floats(batches):
+    """Replace the tensors recorded in an epoch's batches by floats, with one host transfer."""
+    slots = [(row, key) for row in batches for key, value in row.items() if torch.is_tensor(value)]
+    if slots:
+        values = torch.stack([row[key].reshape(()).float() for row, key in slots]).tolist()
+        for (row, key), value in zip(slots, values):
+            row[key] = value
 
 
 def make_net(module_params, loss_params, *, lr, weight_decay, max_epochs, batch_size, n_train,
