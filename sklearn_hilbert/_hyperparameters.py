@@ -41,6 +41,7 @@ PARAMETER_CONSTRAINTS = {
     "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
     "patience": [Interval(Integral, 1, None, closed="left")],
     "random_state": ["random_state"],
+    "n_seeds": [Interval(Integral, 1, None, closed="left")],
     "device": [str, torch.device],
     "verbose": ["verbose"],
     "callbacks": [list, None],

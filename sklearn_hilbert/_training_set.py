@@ -115,3 +115,44 @@ def input_stats(X):
         scale[scale < 1e-8] = 1.0  # constant features stay as they are
         stats[name] = (real.mean(axis=0).astype(np.float32), scale.astype(np.float32))
     return stats
+
+
+def prepare_training(estimator, X, y):
+    """Everything :meth:`HilbertClassifier.fit` does before training, for ``fit`` and the
+    stacked engine of :mod:`sklearn_hilbert.model_selection` alike.
+
+    Checks the parameters and inputs; sets ``classes_``, ``n_features_audio_``,
+    ``n_features_text_``, ``device_`` and ``prior_shift_`` on ``estimator``; returns a Bunch
+    with the training set ``X``, ``y`` (encoded, after resampling), ``valid`` (Dataset or
+    None), ``seed`` (of the weights, shuffling and dropout), ``class_weight`` and
+    ``input_stats``.
+    """
+    from sklearn.preprocessing import LabelEncoder
+    from sklearn.utils import Bunch, check_random_state
+
+    from ._validation import check_segment_tensors, n_features_of
+    from .nn.training import prior_log_shift, resolve_device
+
+    estimator._check_params()
+    X = check_segment_tensors(X)
+    y = check_labels(y, len(X))
+    encoder = LabelEncoder().fit(y)
+    estimator.classes_ = encoder.classes_
+    if len(estimator.classes_) < 2:
+        raise ValueError(
+            f"y holds a single class ({estimator.classes_.tolist()[0]!r}); a classifier needs "
+            "at least 2."
+        )
+    y_enc = encoder.transform(y).astype(np.int64)
+    dims = n_features_of(X)
+    estimator.n_features_audio_, estimator.n_features_text_ = dims["audio"], dims["text"]
+    seed = int(check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max))
+    estimator.device_ = resolve_device(estimator.device)
+    # hold the validation documents out first, so that resampling never copies them
+    X_train, y_train, valid = validation_split(estimator.validation_fraction, X, y_enc, seed)
+    X_fit, y_fit = resample_documents(estimator.sampler, X_train, y_train)
+    class_weight = class_weights(estimator.class_weight, estimator.classes_, y_fit)
+    shift = prior_log_shift(y_train, y_fit, class_weight, len(estimator.classes_))
+    estimator.prior_shift_ = shift if estimator.prior_correction else np.zeros_like(shift)
+    return Bunch(X=X_fit, y=y_fit, valid=valid, seed=seed, class_weight=class_weight,
+                 input_stats=input_stats(X_fit) if estimator.standardize else None)

@@ -5,17 +5,14 @@ from numbers import Integral
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._hyperparameters import PARAMETER_CONSTRAINTS
-from ._training_set import (check_labels, class_weights, input_stats, resample_documents,
-                            validation_split)
+from ._training_set import prepare_training
 from ._validation import check_segment_tensors, n_features_of
 from .attribution import SegmentAttributionMixin
 from .nn.net import make_net
-from .nn.training import prior_log_shift, resolve_device, seeded
+from .nn.training import seeded
 
 
 class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator):
@@ -110,6 +107,11 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation
         split.  With an int, ``fit`` is reproducible bit for bit on CPU.
+    n_seeds : int, default=1
+        Networks from that many seeds (the first from ``random_state``), trained
+        together in one stack on CUDA (:mod:`sklearn_hilbert.model_selection`);
+        ``predict_proba`` averages their probabilities; ``net_``, ``history_``,
+        ``embed`` and ``attention_weights`` are the first network's.
     device : str, default="cpu"
         Torch device.  A CUDA device on a machine without CUDA falls back to
         the CPU with a warning (``device_`` is the device used).
@@ -123,7 +125,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
     classes_ : ndarray of shape (n_classes,)
         Class labels, in the column order of :meth:`predict_proba`.
     net_ : skorch.NeuralNet
-        The trained skorch net (module in ``net_.module_``).
+        The trained skorch net (module in ``net_.module_``); ``nets_``: all ``n_seeds``.
     history_ : skorch.History
         Per-epoch ``train_loss`` and each term ``train_ce``, ``train_contrastive``,
         ``train_cka``, ``train_mi``, ``train_balance`` (and ``valid_*``).
@@ -188,6 +190,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         validation_fraction=None,
         patience=10,
         random_state=None,
+        n_seeds=1,
         device="cpu",
         verbose=0,
         callbacks=None,
@@ -223,6 +226,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.random_state = random_state
+        self.n_seeds = n_seeds
         self.device = device
         self.verbose = verbose
         self.callbacks = callbacks
@@ -279,33 +283,18 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         -------
         self : HilbertClassifier
         """
-        self._check_params()
-        X = check_segment_tensors(X)
-        y = check_labels(y, len(X))
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y holds a single class ({self.classes_.tolist()[0]!r}); a classifier needs "
-                "at least 2."
-            )
-        y_enc = encoder.transform(y).astype(np.int64)
-        dims = n_features_of(X)
-        self.n_features_audio_, self.n_features_text_ = dims["audio"], dims["text"]
+        if self.n_seeds > 1:
+            from .model_selection._seeds import fit_seeds
 
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.device_ = resolve_device(self.device)
-        # hold the validation documents out first, so that resampling never copies them
-        X_train, y_train, valid = validation_split(self.validation_fraction, X, y_enc, seed)
-        X_fit, y_fit = resample_documents(self.sampler, X_train, y_train)
-        class_weight = class_weights(self.class_weight, self.classes_, y_fit)
-        shift = prior_log_shift(y_train, y_fit, class_weight, len(self.classes_))
-        self.prior_shift_ = shift if self.prior_correction else np.zeros_like(shift)
-        stats = input_stats(X_fit) if self.standardize else None
-        with seeded(seed, self.device_):
-            net = self._build_net(len(y_fit), class_weight, valid, stats)
-            net.fit(X_fit, y_fit)
-        self.net_ = net
+            return fit_seeds(self, X, y)
+        prep = prepare_training(self, X, y)  # shared with the stacked engine
+        with seeded(prep.seed, self.device_):
+            net = self._build_net(len(prep.y), prep.class_weight, prep.valid, prep.input_stats)
+            net.fit(prep.X, prep.y)
+        return self._set_fitted(net)
+
+    def _set_fitted(self, net, nets=None):
+        self.net_, self.nets_ = net, [net] if nets is None else list(nets)
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
         return self
@@ -324,17 +313,20 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
                 )
         return X
 
-    def _forward(self, X):
+    def _forward(self, X, net=None):
         """Yield ``(logits, representations)`` per inference batch, eval mode."""
         X = self._check_X(X)
-        self.net_.module_.eval()
+        net = self.net_ if net is None else net
+        net.module_.eval()
         # torch's DataLoader draws a seed from the global generator: leave the caller's alone
         with seeded(0, self.device_), torch.inference_mode():
-            yield from self.net_.forward_iter(X, training=False)
+            yield from net.forward_iter(X, training=False)
 
     def _logits(self, X):
-        """Logits ``(n, n_classes)`` in float64 on the CPU, plus ``prior_shift_``."""
-        logits = torch.cat([out[0] for out in self._forward(X)]).double().cpu()
+        """Logits ``(n_nets, n, n_classes)`` in float64 on the CPU, plus ``prior_shift_``."""
+        nets = getattr(self, "nets_", None) or [None]
+        logits = torch.stack([torch.cat([o[0] for o in self._forward(X, net)]).double().cpu()
+                              for net in nets])
         return logits + torch.as_tensor(self.prior_shift_, dtype=torch.float64)
 
     def predict_proba(self, X):
@@ -349,15 +341,16 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         -------
         proba : ndarray of shape (n, n_classes)
         """
-        return torch.softmax(self._logits(X), dim=1).numpy()
+        return torch.softmax(self._logits(X), dim=2).mean(dim=0).numpy()
 
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`."""
-        return torch.log_softmax(self._logits(X), dim=1).numpy()
+        log_p = torch.log_softmax(self._logits(X), dim=2)
+        return (torch.logsumexp(log_p, dim=0) - np.log(len(log_p))).numpy()
 
     def decision_function(self, X):
-        """Logits ``(n, n_classes)`` (for two classes, the logit difference ``(n,)``)."""
-        logits = self._logits(X).numpy()
+        """Logits ``(n, n_classes)`` (two classes: the difference ``(n,)``); mean over nets."""
+        logits = self._logits(X).mean(dim=0).numpy()
         return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
 
     def predict(self, X):

@@ -1,0 +1,221 @@
+"""Train a group of same-shaped HILBERT models as one stacked network.
+
+The real :class:`~sklearn_hilbert.nn.HilbertModule` and
+:class:`~sklearn_hilbert.nn.HilbertLoss` run under :func:`torch.func.vmap`
+through :func:`torch.func.functional_call`, with the parameters and buffers of
+every model stacked along a leading axis (:func:`torch.func.stack_module_state`):
+there is no second copy of the network, so any change to the module or the
+loss flows into the engine.  Per-model values (input statistics, class
+weights, loss weights, temperature, dropout rate) are stacked buffers;
+learning rate, weight decay and clipping go to :class:`StackedAdamW`.
+"""
+
+import copy
+import time
+from contextlib import nullcontext
+
+import numpy as np
+import torch
+from skorch.callbacks import GradientNormClipping
+from skorch.history import History
+from torch import nn
+from torch.func import functional_call, stack_module_state, vmap
+
+from ..nn.criterion import TERMS
+from ._optim import StackedAdamW
+
+
+class _BufferDropout(nn.Module):
+    """``nn.Dropout`` whose rate is a buffer, so that stacked models can each have their own.
+
+    Same distribution as :func:`torch.nn.functional.dropout`: keep with
+    probability ``1 - p``, scale kept values by ``1 / (1 - p)``.
+    """
+
+    def __init__(self, p):
+        super().__init__()
+        self.register_buffer("p", torch.tensor(float(p)))
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        keep = (torch.rand_like(x) >= self.p).to(x.dtype)
+        return x * keep / (1 - self.p)
+
+
+def _with_buffer_dropout(module):
+    """Replace every ``nn.Dropout`` of ``module`` (in place) by a :class:`_BufferDropout`."""
+    for name, child in list(module.named_children()):
+        if type(child) is nn.Dropout:
+            setattr(module, name, _BufferDropout(child.p))
+        else:
+            _with_buffer_dropout(child)
+    return module
+
+
+def _attention_context(device):
+    """Scaled-dot-product attention backend for vmapped training.
+
+    On CPU, torch's fused attention kernel has no vmap batching rule (torch
+    would loop over the models); the math backend is batched matrix products.
+    """
+    if torch.device(device).type == "cuda":
+        return nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    return sdpa_kernel(SDPBackend.MATH)
+
+
+def _max_grad_norm(net):
+    for _, callback in net.callbacks_:
+        if isinstance(callback, GradientNormClipping):
+            if callback.gradient_clip_norm_type not in (2, 2.0):
+                raise ValueError("the stacked engine clips the 2-norm of the gradients only")
+            return float(callback.gradient_clip_value)
+    return float("inf")
+
+
+def _stack_data(specs, device):
+    """Training tensors of every model, ``(G, N_max, S, d)``, and labels ``(G, N_max)``."""
+    n_rows = [len(s.prepared.y) for s in specs]
+    n_max = max(n_rows)
+    S = max(s.prepared.X["mask"].shape[1] for s in specs)
+    out = {}
+    for key in ("audio", "text", "mask"):
+        first = specs[0].prepared.X[key]
+        shape = (len(specs), n_max, S) + first.shape[2:]
+        arr = np.zeros(shape, dtype=first.dtype)
+        for i, s in enumerate(specs):
+            x = s.prepared.X[key]
+            arr[i, : x.shape[0], : x.shape[1]] = x
+        out[key] = torch.from_numpy(arr).to(device)
+    labels = np.zeros((len(specs), n_max), dtype=np.int64)
+    for i, s in enumerate(specs):
+        labels[i, : n_rows[i]] = s.prepared.y
+    return out, torch.from_numpy(labels).to(device), n_rows
+
+
+def _schedule(specs, n_rows, batch, epochs):
+    """Per-model shuffled batches: indices ``(E, T, G, B)`` and active flags ``(E, T, G)``.
+
+    Each model draws its own permutation of its own rows every epoch (from a
+    generator seeded with its seed) and drops its last short batch, as
+    skorch does with ``iterator_train__drop_last``; a model with fewer
+    batches than the longest sits the last steps out.
+    """
+    steps = [n // batch for n in n_rows]
+    T, G = max(steps), len(specs)
+    index = torch.zeros(epochs, T, G, batch, dtype=torch.int64)
+    active = torch.zeros(epochs, T, G, dtype=torch.bool)
+    for i, spec in enumerate(specs):
+        gen = torch.Generator().manual_seed(spec.prepared.seed)
+        for e in range(epochs):
+            perm = torch.randperm(n_rows[i], generator=gen)[: steps[i] * batch]
+            index[e, : steps[i], i] = perm.view(steps[i], batch)
+            active[e, : steps[i], i] = True
+    return index, active, steps
+
+
+def train_stack(specs):
+    """Train the prepared models of one group together; set each estimator's fitted state.
+
+    Parameters
+    ----------
+    specs : list of Bunch
+        From :func:`sklearn_hilbert.model_selection._engine.prepare`: ``estimator``
+        (its ``classes_`` set), ``prepared`` (training tensors, labels, seed)
+        and ``net`` (the initialised skorch net, holding the initial weights of
+        a sequential fit).  All share the group key.
+
+    Returns
+    -------
+    list of HilbertClassifier
+        The fitted estimators, in the order of ``specs``.
+    """
+    nets = [s.net for s in specs]
+    device = torch.device(nets[0].device)
+    G, batch, epochs = len(specs), nets[0].batch_size, nets[0].max_epochs
+    start = time.perf_counter()
+    copies = [_with_buffer_dropout(copy.deepcopy(n.module_)).to(device) for n in nets]
+    params, buffers = stack_module_state(copies)
+    names = list(params)
+    shapes = [params[n].shape[1:] for n in names]
+    sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes]
+    flat = torch.cat([params[n].detach().reshape(G, -1) for n in names], dim=1).requires_grad_()
+    del params
+    template = copies[0].to("meta").train()
+    criterion = copy.deepcopy(nets[0].criterion_).to(device)
+    criterion.active = frozenset().union(*(n.criterion_.active for n in nets))
+    _, crit_buffers = stack_module_state([n.criterion_.to(device) for n in nets])
+
+    def model_loss(p, b, cb, audio, text, mask, target):
+        """One model's loss and its recorded values: the real module and criterion."""
+        output = functional_call(template, (p, b), (audio, text, mask))
+        loss = functional_call(criterion, cb, (output, target))
+        return loss, torch.stack([loss.detach(), *(criterion.terms_[t] for t in TERMS)])
+
+    stacked = vmap(model_loss, randomness="different")
+    optimizer = StackedAdamW(
+        flat,
+        lr=torch.tensor([float(n.lr) for n in nets]),
+        weight_decay=torch.tensor([float(n.get_params_for("optimizer").get("weight_decay", 0.01))
+                                   for n in nets]),
+        max_grad_norm=torch.tensor([_max_grad_norm(n) for n in nets]),
+    )
+    data, labels, n_rows = _stack_data(specs, device)
+    index, active, steps = _schedule(specs, n_rows, batch, epochs)
+    index, active = index.to(device), active.to(device)
+    rows = torch.arange(G, device=device).unsqueeze(1)
+    record = torch.zeros(epochs, index.shape[1], G, len(TERMS) + 1, device=device)
+    seed = int(np.random.SeedSequence([s.prepared.seed for s in specs]).generate_state(1)[0])
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices), _attention_context(device):
+        torch.manual_seed(seed)
+        for e in range(epochs):
+            for k in range(index.shape[1]):
+                idx = index[e, k]
+                p = {n: piece.view(G, *shape)
+                     for n, piece, shape in zip(names, flat.split(sizes, dim=1), shapes)}
+                loss, values = stacked(p, buffers, crit_buffers, data["audio"][rows, idx],
+                                       data["text"][rows, idx], data["mask"][rows, idx],
+                                       labels[rows, idx])
+                loss.sum().backward()
+                optimizer.step(active[e, k])
+                optimizer.zero_grad()
+                record[e, k] = values
+    record = record.cpu().numpy()  # the one host transfer of the whole training
+    seconds = time.perf_counter() - start
+    final = flat.detach()
+    fitted = []
+    for i, (spec, net) in enumerate(zip(specs, nets)):
+        with torch.no_grad():
+            pieces = dict(zip(names, final[i].split(sizes)))
+            for name, param in net.module_.named_parameters():
+                param.copy_(pieces[name].view(param.shape))
+        net.history_ = _history(record[:, : steps[i], i], batch, net.criterion_.active,
+                                seconds / (G * epochs))
+        fitted.append(spec.estimator._set_fitted(net))
+    return fitted
+
+
+def _history(record, batch, active, epoch_seconds):
+    """A skorch History of one model: per-batch and per-epoch loss and terms."""
+    history = History()
+    keys = ["train_loss"] + [f"train_{t}" for t in TERMS]
+    for e, steps in enumerate(record):
+        steps = steps.astype(float)
+        for name_index, term in enumerate(TERMS, start=1):
+            if term != "ce" and term not in active:
+                steps[:, name_index] = 0.0
+        history.new_epoch()
+        history.record("epoch", e + 1)
+        for values in steps:
+            history.new_batch()
+            for key, value in zip(keys, values):
+                history.record_batch(key, float(value))
+            history.record_batch("train_batch_size", batch)
+        for key, value in zip(keys, steps.mean(axis=0)):
+            history.record(key, float(value))
+        history.record("train_batch_count", len(steps))
+        history.record("dur", epoch_seconds)
+    return history
