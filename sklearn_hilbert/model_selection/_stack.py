@@ -11,6 +11,7 @@ learning rate, weight decay and clipping go to :class:`StackedAdamW`.
 """
 
 import copy
+import os
 import time
 from contextlib import nullcontext
 
@@ -56,10 +57,11 @@ def _with_buffer_dropout(module):
 def _attention_context(device):
     """Scaled-dot-product attention backend for vmapped training.
 
-    On CPU, torch's fused attention kernel has no vmap batching rule (torch
-    would loop over the models); the math backend is batched matrix products.
+    torch's fused CPU attention kernel has no vmap batching rule (torch would
+    loop over the models); the math backend is batched matrix products, on
+    every device (``HILBERT_STACK_SDPA=default`` lets torch choose on CUDA).
     """
-    if torch.device(device).type == "cuda":
+    if torch.device(device).type == "cuda" and os.environ.get("HILBERT_STACK_SDPA") == "default":
         return nullcontext()
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
