@@ -29,7 +29,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_hilbert import HilbertClassifier
-from sklearn_hilbert.ablation import ABLATIONS
+from sklearn_hilbert.experiments.ablation import ABLATIONS
 from sklearn_hilbert.datasets import make_segment_data
 from sklearn_hilbert.model_selection import BatchedGridSearchCV, fit_models
 
