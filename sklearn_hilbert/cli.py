@@ -31,9 +31,11 @@ def _log(args, message):
 def _add_encoder_options(p):
     p.add_argument("--text-encoder", default="all-MiniLM-L6-v2",
                    help="sentence-transformers model: name, hub id or local folder "
-                        "(default: the packaged all-MiniLM-L6-v2)")
+                        "(default: the packaged all-MiniLM-L6-v2); in `cv`, a comma-separated "
+                        "list gives a table of every encoder pair")
     p.add_argument("--audio-encoder", default="logmel",
-                   help="'logmel' or a Hugging Face speech model id / local folder")
+                   help="'logmel' or a Hugging Face speech model id / local folder "
+                        "(in `cv`: comma-separated list)")
     p.add_argument("--max-segments", type=int, default=None,
                    help="keep the first N segments of each document")
     p.add_argument("--cache", default=None,
@@ -59,6 +61,12 @@ def _add_cv_options(p):
                    help="comma-separated methods, or 'baselines', 'ablations', 'all' "
                         "(see `hilbert methods`)")
     p.add_argument("--output", "-o", default=None, help="report folder")
+    p.add_argument("--grid", default=None,
+                   help="loss-weight search inside each fold for HILBERT, e.g. "
+                        "'lambda_cka=0,0.1,1;lambda_mi=0,0.1' (inner 3-fold CV, stacked)")
+    p.add_argument("--scheduler", default=None,
+                   help="dask.distributed scheduler ADDRESS (e.g. tcp://host:8786): train the "
+                        "network stacks on that cluster (one worker per GPU)")
     p.add_argument("--attention-docs", type=int, default=3,
                    help="documents whose attention is drawn (default: 3)")
 
@@ -153,10 +161,38 @@ def _encode(docs, args):
 
 
 def run_cv(manifest, label, args, title=None, description=None):
+    """Cross-validate on every encoder pair of ``--text-encoder``/``--audio-encoder``; with
+    several pairs, also write and print the paper-style table (pair x configuration)."""
+    from .experiments.grids import encoder_pairs, encoder_table
+
+    pairs = encoder_pairs(args.text_encoder, args.audio_encoder)
+    if len(pairs) == 1:
+        return _run_cv_pair(manifest, label, args, title, description)
+    root = Path(args.output or Path("hilbert_reports") / f"{Path(manifest).stem}-{label}")
+    results = []
+    for text, audio in pairs:
+        sub = argparse.Namespace(**{**vars(args), "text_encoder": text, "audio_encoder": audio,
+                                    "output": str(root / _slug(f"{text}__{audio}"))})
+        _log(args, f"Encoder pair: text={text}, audio={audio}")
+        results.append(((text, audio), _run_cv_pair(manifest, label, sub, title, description)))
+    table = encoder_table(results)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "encoders.md").write_text(f"# Macro one-vs-rest AUC, {args.folds}-fold CV\n\n"
+                                      f"{table}\n", encoding="utf-8")
+    print(table)
+    return results
+
+
+def _slug(text):
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
+
+
+def _run_cv_pair(manifest, label, args, title=None, description=None):
     """Load, encode once, cross-validate every method, write the report; return summary rows."""
-    from .experiments.runner import cross_validate_methods
+    from .experiments.grids import parse_grid, with_inner_search
     from .experiments.methods import make_methods
     from .experiments.report import text_table, write_report
+    from .experiments.runner import cross_validate_methods
 
     t0 = time.perf_counter()
     docs, y = _load(manifest, label, args)
@@ -167,11 +203,16 @@ def run_cv(manifest, label, args, title=None, description=None):
                          "at least 2 classes (is it the right column?)")
     methods = make_methods(args.methods, hilbert_params=_hilbert_params(args),
                            random_state=args.random_state)
+    if args.grid:
+        methods = with_inner_search(methods, parse_grid(args.grid),
+                                    random_state=args.random_state)
     X = _encode(docs, args)
     _log(args, f"Cross-validating {len(methods)} method(s) x {args.folds} folds x "
-               f"{args.repeats} repeat(s)")
-    results = cross_validate_methods(methods, X, y, n_splits=args.folds, n_repeats=args.repeats,
-                                     random_state=args.random_state, progress=not args.quiet)
+               f"{args.repeats} repeat(s); the networks of all folds train first, stacked")
+    with _cluster(args.scheduler) as n_jobs:
+        results = cross_validate_methods(methods, X, y, n_splits=args.folds,
+                                         n_repeats=args.repeats, random_state=args.random_state,
+                                         progress=not args.quiet, n_jobs=n_jobs)
     output = Path(args.output or Path("hilbert_reports") / f"{Path(manifest).stem}-{label}")
     n_seg = X["mask"].sum(axis=1)
     texts = [[seg.text for seg in d.segments][: int(k)] for d, k in zip(docs, n_seg)]
@@ -274,6 +315,19 @@ def cmd_methods(args):
     for name in METHOD_NAMES:
         kind = "HilbertClassifier ablation" if name in ABLATION_NAMES else "baseline"
         print(f"{name:22s} {kind}")
+
+
+@contextmanager
+def _cluster(address):
+    """Run joblib work on the dask.distributed scheduler at ``address`` (None: locally)."""
+    if not address:
+        yield None
+        return
+    from distributed import Client
+    from joblib import parallel_backend
+
+    with Client(address) as client, parallel_backend("dask"):
+        yield max(1, len(client.scheduler_info().get("workers", {})))
 
 
 @contextmanager

@@ -114,3 +114,27 @@ def test_single_class_label_names_the_column_and_value(wav_corpus, tmp_path, cap
     assert code == 1
     assert "label column 'label'" in err and "single value 'calm' in all 4 documents" in err
     assert "n_splits" not in err
+
+
+def test_cv_encoder_grid_and_inner_search(tiny_corpus, cache_dir, tiny_models, tmp_path, capsys):
+    """Two audio encoders give the paper-style table (one row per pair); --grid searches
+    HILBERT's loss weights inside each fold with the stacked engine."""
+    code = main(["cv", str(tiny_corpus.manifest), "--label", "sentiment", "--folds", "2",
+                 "--methods", "dummy (prior),HILBERT", "--max-epochs", "1",
+                 "--audio-encoder", f"logmel,{tiny_models['wav2vec2']}",
+                 "--grid", "lambda_cka=0,0.5", "--cache", str(cache_dir),
+                 "--output", str(tmp_path), "--quiet"])
+    assert code == 0
+    table = (tmp_path / "encoders.md").read_text()
+    lines = [line for line in table.splitlines() if line.startswith("| all-MiniLM")]
+    assert len(lines) == 2 and "| logmel |" in lines[0]
+    assert "| text encoder | audio encoder | Dummy (prior) | HILBERT |" in table
+    assert len(list(tmp_path.glob("*/results.csv"))) == 2
+    assert "0.500 ± 0.000" in capsys.readouterr().out  # the dummy's AUC in the printed table
+
+
+def test_cv_rejects_a_bad_grid(tiny_corpus, cache_dir, capsys):
+    code = main(["cv", str(tiny_corpus.manifest), "--label", "sentiment", "--methods", "HILBERT",
+                 "--grid", "lambda_typo=0,1", "--cache", str(cache_dir), "--quiet"])
+    assert code == 1
+    assert "unknown HilbertClassifier parameters ['lambda_typo']" in capsys.readouterr().err

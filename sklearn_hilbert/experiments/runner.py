@@ -22,8 +22,26 @@ def _as_slicedict(X):
     return SliceDict(**{k: np.asarray(v) for k, v in X.items()})
 
 
+def _fit_networks(methods, X, y, splits, n_jobs):
+    """Fit every ``HilbertClassifier`` method on every split at once (stacked engine).
+
+    Returns ``{(name, split index): (fitted model, seconds)}``; the seconds of
+    a model are its stack's wall time divided by the stack's size.
+    """
+    from ..classifier import HilbertClassifier
+    from ..model_selection import fit_models
+
+    keys = [(name, i) for name, est in methods.items() if isinstance(est, HilbertClassifier)
+            for i in range(len(splits))]
+    if not keys:
+        return {}
+    fitted, seconds = fit_models(
+        [(methods[name], X[splits[i][0]], y[splits[i][0]]) for name, i in keys], n_jobs=n_jobs)
+    return dict(zip(keys, zip(fitted, seconds)))
+
+
 def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_state=0,
-                           attention_method="HILBERT", progress=True):
+                           attention_method="HILBERT", progress=True, n_jobs=None):
     """Cross-validate every method on the same stratified folds and collect scores.
 
     Parameters
@@ -43,6 +61,11 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
         if it has an ``attention_weights`` method.
     progress : bool, default=True
         Show a progress bar with the last fold's AUC.
+    n_jobs : int or None, default=None
+        The ``HilbertClassifier`` methods of all folds train first, together, in
+        stacks (:func:`sklearn_hilbert.model_selection.fit_models`); ``n_jobs``
+        groups run in parallel through joblib (a dask backend spreads them over
+        a cluster).  Other methods fit fold by fold.
 
     Returns
     -------
@@ -85,6 +108,7 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*least populated class.*")
         splits = list(cv.split(np.zeros(n), y))
+    networks = _fit_networks(methods, X, y, splits, n_jobs)
     folds = []
     oof = {name: np.full((n_repeats, n, len(classes)), np.nan) for name in methods}
     attention, attention_models = None, []
@@ -102,9 +126,12 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
                 # inner grid search on tiny training folds: a candidate may fail to score
                 warnings.filterwarnings("ignore", message=".*test scores are non-finite.*")
                 warnings.filterwarnings("ignore", message=".*Scoring failed.*")
-                start = perf_counter()
-                model.fit(X[train], y[train])
-                fit_seconds = perf_counter() - start
+                if (name, i) in networks:
+                    model, fit_seconds = networks.pop((name, i))
+                else:
+                    start = perf_counter()
+                    model.fit(X[train], y[train])
+                    fit_seconds = perf_counter() - start
                 start = perf_counter()
                 proba = model.predict_proba(X[test])
                 predict_seconds = perf_counter() - start
@@ -114,6 +141,7 @@ def cross_validate_methods(methods, X, y, *, n_splits=5, n_repeats=1, random_sta
             folds.append({"method": name, "repeat": repeat, "fold": fold, "n_test": len(test),
                           **scores, "fit_seconds": fit_seconds,
                           "predict_seconds": predict_seconds})
+            model = getattr(model, "best_estimator_", model)  # an inner search: its best model
             if name == attention_method and repeat == 0 and hasattr(model, "attention_weights"):
                 attention_models.append((test, model))  # for the report's attributions
                 weights = model.attention_weights(X[test])
