@@ -13,6 +13,7 @@ learning rate, weight decay and clipping go to :class:`StackedAdamW`.
 import copy
 import os
 import time
+import warnings
 from contextlib import nullcontext
 
 import numpy as np
@@ -171,20 +172,26 @@ def train_stack(specs):
     record = torch.zeros(epochs, index.shape[1], G, len(TERMS) + 1, device=device)
     seed = int(np.random.SeedSequence([s.prepared.seed for s in specs]).generate_state(1)[0])
     devices = [device] if device.type == "cuda" else []
+    def train_step(idx, on):
+        """Forward, backward and update of every model on its batch ``idx`` (G, B)."""
+        p = {n: piece.view(G, *shape)
+             for n, piece, shape in zip(names, flat.split(sizes, dim=1), shapes)}
+        loss, values = stacked(p, buffers, crit_buffers, data["audio"][rows, idx],
+                               data["text"][rows, idx], data["mask"][rows, idx],
+                               labels[rows, idx])
+        loss.sum().backward()
+        optimizer.step(on)
+        return values
+
+    steps_order = [(e, k) for e in range(epochs) for k in range(index.shape[1])]
     with torch.random.fork_rng(devices=devices), _attention_context(device):
         torch.manual_seed(seed)
-        for e in range(epochs):
-            for k in range(index.shape[1]):
-                idx = index[e, k]
-                p = {n: piece.view(G, *shape)
-                     for n, piece, shape in zip(names, flat.split(sizes, dim=1), shapes)}
-                loss, values = stacked(p, buffers, crit_buffers, data["audio"][rows, idx],
-                                       data["text"][rows, idx], data["mask"][rows, idx],
-                                       labels[rows, idx])
-                loss.sum().backward()
-                optimizer.step(active[e, k])
+        if device.type == "cuda" and os.environ.get("HILBERT_STACK_CUDA_GRAPH", "1") != "0":
+            _run_graphed(train_step, optimizer, index, active, record, steps_order)
+        else:
+            for e, k in steps_order:
+                record[e, k] = train_step(index[e, k], active[e, k])
                 optimizer.zero_grad()
-                record[e, k] = values
     record = record.cpu().numpy()  # the one host transfer of the whole training
     seconds = time.perf_counter() - start
     final = flat.detach()
@@ -198,6 +205,48 @@ def train_stack(specs):
                                 seconds / (G * epochs))
         fitted.append(spec.estimator._set_fitted(net))
     return fitted
+
+
+def _run_graphed(train_step, optimizer, index, active, record, steps_order, warmup=3):
+    """Run the training steps as replays of one captured CUDA graph.
+
+    A stacked step launches hundreds of small kernels; from Python that costs
+    more than the GPU work.  The first ``warmup`` steps run eagerly on a side
+    stream (as :func:`torch.cuda.graph` requires), then one step is captured
+    (batch indices and active flags in static buffers; dropout draws from the
+    graph-safe philox generator, fresh at every replay) and replayed for the
+    remaining steps.  If capture fails, training goes on eagerly.
+    """
+    static_idx, static_on = index[0, 0].clone(), active[0, 0].clone()
+
+    def load(e, k):
+        static_idx.copy_(index[e, k])
+        static_on.copy_(active[e, k])
+
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for e, k in steps_order[:warmup]:
+            load(e, k)
+            record[e, k] = train_step(static_idx, static_on)
+            optimizer.zero_grad()
+    torch.cuda.current_stream().wait_stream(side)
+    rest = steps_order[warmup:]
+    graph = torch.cuda.CUDAGraph()
+    try:
+        with torch.cuda.graph(graph):
+            static_values = train_step(static_idx, static_on)
+    except RuntimeError as exc:  # pragma: no cover - depends on the torch build
+        warnings.warn(f"CUDA graph capture failed ({exc}); training eagerly.", RuntimeWarning)
+        optimizer.zero_grad()
+        for e, k in rest:
+            record[e, k] = train_step(index[e, k], active[e, k])
+            optimizer.zero_grad()
+        return
+    for e, k in rest:
+        load(e, k)
+        graph.replay()
+        record[e, k].copy_(static_values)
 
 
 def _history(record, batch, active, epoch_seconds):
