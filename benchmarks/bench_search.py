@@ -64,7 +64,7 @@ def check(args):
                              device=args.device)
     models = [clone(base).set_params(random_state=s, **p)
               for s, p in enumerate(ABLATIONS.values())]
-    stacked, _ = fit_models([(m, X[:100], y[:100]) for m in models])
+    stacked, _ = fit_models([(m, X[:100], y[:100]) for m in models], stack=True)
     diffs = [float(np.abs(s.predict_proba(X[100:]) - clone(m).fit(X[:100], y[:100])
                           .predict_proba(X[100:])).max()) for m, s in zip(models, stacked)]
     return {"max_abs_proba_diff_vs_sequential": max(diffs), "per_ablation": diffs}
@@ -85,6 +85,8 @@ def main():
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--seed", type=int, default=5, help="data seed")
     p.add_argument("--check", action="store_true")
+    p.add_argument("--stack", choices=("auto", "true", "false"), default="true",
+                   help="BatchedGridSearchCV(stack=...) (default: true, stack on every device)")
     p.add_argument("--tf32", action="store_true", help="allow TF32 matrix products on CUDA")
     p.add_argument("--output", default=None)
     args = p.parse_args()
@@ -103,13 +105,14 @@ def main():
     if args.device.startswith("cuda"):
         result["gpu"] = torch.cuda.get_device_name()
     # warm-up (CUDA context, kernels) on a tiny search
-    BatchedGridSearchCV(clone(clf).set_params(max_epochs=1), GRID, cv=2, refit=False).fit(
-        X[:64], y[:64])
+    BatchedGridSearchCV(clone(clf).set_params(max_epochs=1), GRID, cv=2, refit=False,
+                        stack=True).fit(X[:64], y[:64])
     if args.device.startswith("cuda"):
         torch.cuda.synchronize()
     start = time.perf_counter()
+    stack = {"auto": "auto", "true": True, "false": False}[args.stack]
     batched = BatchedGridSearchCV(clf, GRID, cv=cv, scoring="roc_auc_ovr", refit=False,
-                                  n_jobs=args.n_jobs).fit(X, y)
+                                  n_jobs=args.n_jobs, stack=stack).fit(X, y)
     result["batched_seconds"] = time.perf_counter() - start
     result["batched_auc"] = batched.cv_results_["mean_test_score"].tolist()
     train_n = len(y) * (args.folds - 1) // args.folds

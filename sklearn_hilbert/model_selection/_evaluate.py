@@ -74,7 +74,7 @@ class _Scoring:
 
 
 def evaluate(estimator, candidates, X, y, splits, scorer, *, return_train_score=False,
-             return_estimator=False, n_jobs=None, max_stack=None, verbose=0):
+             return_estimator=False, n_jobs=None, max_stack=None, stack="auto", verbose=0):
     """Fit and score ``estimator`` with every candidate on every split.
 
     Returns
@@ -113,7 +113,8 @@ def evaluate(estimator, candidates, X, y, splits, scorer, *, return_train_score=
             jobs.append((clf, Xtr, y[train], after))
             pres.append((est, fitted_pre))
             meta.append(len(test))
-    results, seconds = fit_models(jobs, n_jobs=n_jobs, max_stack=max_stack, verbose=verbose)
+    results, seconds = fit_models(jobs, n_jobs=n_jobs, max_stack=max_stack, stack=stack,
+                                  verbose=verbose)
     out = []
     for result, sec, (est, fitted_pre), n_test in zip(results, seconds, pres, meta):
         result = dict(result, fit_time=sec, n_test_samples=n_test, fit_error=None)

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.metrics._scorer import _MultimetricScorer
 from sklearn.model_selection import GridSearchCV, ParameterGrid, check_cv
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._evaluate import evaluate, split_estimator
 
@@ -38,6 +38,10 @@ class BatchedGridSearchCV(GridSearchCV):
         and ``error_score`` are accepted for compatibility; a failing fit raises).
     max_stack : int or None, default=None
         Most models in one stack (None: all of a group), to bound memory.
+    stack : "auto" or bool, default="auto"
+        ``"auto"`` stacks the models of a CUDA ``device`` and fits CPU models
+        one by one (stacking is slower on CPU, where a step is compute-bound);
+        True stacks everywhere; False never (a plain GridSearchCV through joblib).
 
     Attributes
     ----------
@@ -52,7 +56,8 @@ class BatchedGridSearchCV(GridSearchCV):
     >>> from sklearn_hilbert.model_selection import BatchedGridSearchCV
     >>> X, y = make_segment_data(n_docs=60, n_segments=(3, 6), random_state=0)
     >>> clf = HilbertClassifier(d_model=8, proj_dim=8, max_epochs=2, random_state=0)
-    >>> search = BatchedGridSearchCV(clf, {"lambda_cka": [0.0, 1.0]}, cv=3).fit(X, y)
+    >>> search = BatchedGridSearchCV(clf, {"lambda_cka": [0.0, 1.0]}, cv=3, stack=True)
+    >>> search = search.fit(X, y)
     >>> sorted(search.best_params_)
     ['lambda_cka']
     >>> search.cv_results_["split2_test_score"].shape
@@ -62,15 +67,17 @@ class BatchedGridSearchCV(GridSearchCV):
     _parameter_constraints = {
         **GridSearchCV._parameter_constraints,
         "max_stack": [Interval(Integral, 1, None, closed="left"), None],
+        "stack": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, refit=True,
                  cv=None, verbose=0, pre_dispatch="2*n_jobs", error_score=np.nan,
-                 return_train_score=False, max_stack=None):
+                 return_train_score=False, max_stack=None, stack="auto"):
         super().__init__(estimator, param_grid, scoring=scoring, n_jobs=n_jobs, refit=refit,
                          cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
                          error_score=error_score, return_train_score=return_train_score)
         self.max_stack = max_stack
+        self.stack = stack
 
     def fit(self, X, y, **params):
         """Fit all (candidate x fold) models in stacks, then refit the best on all of ``X``.
@@ -100,7 +107,7 @@ class BatchedGridSearchCV(GridSearchCV):
                   f"totalling {self.n_splits_ * len(candidates)} fits (stacked)")
         out = evaluate(self.estimator, candidates, X, y, splits, scorers,
                        return_train_score=self.return_train_score, n_jobs=self.n_jobs,
-                       max_stack=self.max_stack, verbose=self.verbose)
+                       max_stack=self.max_stack, stack=self.stack, verbose=self.verbose)
         for o in out:
             o.pop("estimator", None)
         results = self._format_results(candidates, self.n_splits_, out)

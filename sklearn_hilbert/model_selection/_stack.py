@@ -176,6 +176,8 @@ def train_stack(specs):
         """Forward, backward and update of every model on its batch ``idx`` (G, B)."""
         p = {n: piece.view(G, *shape)
              for n, piece, shape in zip(names, flat.split(sizes, dim=1), shapes)}
+        if device.type == "cpu":  # CPU batched products are twice as fast on contiguous weights
+            p = {n: v.contiguous() for n, v in p.items()}
         loss, values = stacked(p, buffers, crit_buffers, data["audio"][rows, idx],
                                data["text"][rows, idx], data["mask"][rows, idx],
                                labels[rows, idx])

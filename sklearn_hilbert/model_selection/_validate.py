@@ -10,7 +10,7 @@ from ._evaluate import evaluate
 
 def batched_cross_validate(estimator, X, y, *, cv=None, scoring=None, n_jobs=None,
                            return_train_score=False, return_estimator=False,
-                           return_indices=False, max_stack=None, verbose=0):
+                           return_indices=False, max_stack=None, stack="auto", verbose=0):
     """Cross-validate a ``HilbertClassifier`` (or a pipeline ending in one), all folds at once.
 
     Returns what :func:`sklearn.model_selection.cross_validate` returns; the
@@ -31,6 +31,9 @@ def batched_cross_validate(estimator, X, y, *, cv=None, scoring=None, n_jobs=Non
     return_train_score, return_estimator, return_indices : bool, default=False
     max_stack : int or None, default=None
         Most models per stack.
+    stack : "auto" or bool, default="auto"
+        ``"auto"``: stack CUDA models, fit CPU models one by one (see
+        :func:`~sklearn_hilbert.model_selection.fit_models`).
     verbose : int, default=0
 
     Returns
@@ -47,7 +50,7 @@ def batched_cross_validate(estimator, X, y, *, cv=None, scoring=None, n_jobs=Non
     >>> from sklearn_hilbert.model_selection import batched_cross_validate
     >>> X, y = make_segment_data(n_docs=60, n_segments=(3, 6), random_state=0)
     >>> clf = HilbertClassifier(d_model=8, proj_dim=8, max_epochs=2, random_state=0)
-    >>> res = batched_cross_validate(clf, X, y, cv=3, scoring="roc_auc")
+    >>> res = batched_cross_validate(clf, X, y, cv=3, scoring="roc_auc", stack=True)
     >>> res["test_score"].shape
     (3,)
     """
@@ -56,7 +59,7 @@ def batched_cross_validate(estimator, X, y, *, cv=None, scoring=None, n_jobs=Non
     splits = list(cv.split(np.zeros(len(y)), y))
     scorer = check_scoring(estimator, scoring)
     out = evaluate(estimator, [{}], X, y, splits, scorer, return_train_score=return_train_score,
-                   return_estimator=return_estimator, n_jobs=n_jobs, max_stack=max_stack,
+                   return_estimator=return_estimator, n_jobs=n_jobs, max_stack=max_stack, stack=stack,
                    verbose=verbose)
     result = {"fit_time": np.array([o["fit_time"] for o in out]),
               "score_time": np.array([o["score_time"] for o in out])}

@@ -28,11 +28,12 @@ def test_local_cluster_gives_the_same_scores_as_one_process(data, deterministic,
     clf = clone(deterministic).set_params(dropout=0.1, segment_dropout=0.3, batch_size=16)
     grid = {"head": ["moe", "mlp"], "lambda_cka": [0.0, 1.0]}
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
-    local = BatchedGridSearchCV(clf, grid, cv=cv, scoring="roc_auc_ovr", refit=False).fit(X, y)
+    local = BatchedGridSearchCV(clf, grid, cv=cv, scoring="roc_auc_ovr", refit=False,
+                                stack=True).fit(X, y)
     with Client(cluster) as client:
         with parallel_backend("dask"):
             remote = BatchedGridSearchCV(clf, grid, cv=cv, scoring="roc_auc_ovr", refit=False,
-                                         n_jobs=2).fit(X, y)
+                                         stack=True, n_jobs=2).fit(X, y)
         workers = client.run(lambda: 1)
     assert len(workers) == 2
     np.testing.assert_allclose(remote.cv_results_["mean_test_score"],

@@ -30,8 +30,8 @@ def test_stacked_fits_equal_sequential_fits(data, deterministic):
     # class_weight=None changes the loss structure: a group of its own
     rows = [np.arange(0, 45), np.arange(10, 55), np.arange(5, 50)]
     jobs = [(m, X[r], y[r]) for m, r in zip(models, rows)]
-    assert [len(g) for g in group_jobs([prepare(*job) for job in jobs])] == [2, 1]
-    stacked, _ = fit_models(jobs)
+    assert [len(g) for g in group_jobs([prepare(*job, stack=True) for job in jobs])] == [2, 1]
+    stacked, _ = fit_models(jobs, stack=True)
     for model, r, fitted in zip(models, rows, stacked):
         sequential = clone(model).fit(X[r], y[r])
         np.testing.assert_allclose(fitted.predict_proba(X[55:]),
@@ -43,7 +43,7 @@ def test_stacked_fits_equal_sequential_fits(data, deterministic):
 
 def test_initial_weights_are_those_of_a_sequential_fit(data, deterministic):
     X, y = data
-    spec = prepare(deterministic, X, y)
+    spec = prepare(deterministic, X, y, stack=True)
     reference = clone(deterministic).set_params(max_epochs=1, lr=1e-12)
     with torch.random.fork_rng(devices=[]):
         prepared = reference._prepare_fit(X, y)
@@ -58,7 +58,7 @@ def test_shapes_form_groups_and_dropout_varies_inside_a_stack(data, deterministi
     X, y = data
     models = variants(deterministic, [dict(head="mlp"), dict(head="moe"), dict(d_model=8),
                                       dict(dropout=0.3), dict(max_epochs=2)])
-    specs = [prepare(m, X, y) for m in models]
+    specs = [prepare(m, X, y, stack=True) for m in models]
     assert sorted(map(len, group_jobs(specs))) == [1, 1, 1, 2]  # moe and dropout=0.3 together
     assert [len(g) for g in group_jobs(specs, max_stack=1)] == [1] * 5
 
@@ -66,8 +66,11 @@ def test_shapes_form_groups_and_dropout_varies_inside_a_stack(data, deterministi
 def test_unstackable_options_fall_back_to_the_sequential_fit(data, deterministic):
     X, y = data
     model = clone(deterministic).set_params(validation_fraction=0.2, patience=2, batch_size=16)
-    assert prepare(model, X, y).key is None
-    (fitted,), _ = fit_models([(model, X, y)])
+    assert prepare(model, X, y, stack=True).key is None
+    # "auto" stacks CUDA models only: on CPU every model is an ordinary fit
+    assert prepare(deterministic, X, y, stack="auto").key is None
+    assert prepare(deterministic, X, y, stack=True).key is not None
+    (fitted,), _ = fit_models([(model, X, y)], stack=True)
     np.testing.assert_array_equal(fitted.predict_proba(X),
                                   clone(model).fit(X, y).predict_proba(X))
 
@@ -85,7 +88,7 @@ def test_stacked_scores_equal_sequential_within_fold_noise():
     clf = HilbertClassifier(d_model=16, proj_dim=8, n_experts=2, max_epochs=6, batch_size=16,
                             random_state=0)
     splits = list(StratifiedKFold(4, shuffle=True, random_state=0).split(X["mask"], y))
-    stacked, _ = fit_models([(clf, X[tr], y[tr]) for tr, _ in splits])
+    stacked, _ = fit_models([(clf, X[tr], y[tr]) for tr, _ in splits], stack=True)
     sequential = [clone(clf).fit(X[tr], y[tr]) for tr, _ in splits]
     auc_stacked, auc_sequential = (_fold_aucs(m, X, y, splits) for m in (stacked, sequential))
     tolerance = 2 * auc_sequential.std() / np.sqrt(len(splits))

@@ -42,7 +42,7 @@ GRID = {"lambda_cka": [0.0, 1.0], "lr": [2e-3, 1e-2]}
 
 def test_grid_search_matches_gridsearchcv(data, deterministic):
     X, y = data
-    ours = BatchedGridSearchCV(deterministic, GRID, cv=CV, scoring="roc_auc_ovr",
+    ours = BatchedGridSearchCV(deterministic, GRID, cv=CV, stack=True, scoring="roc_auc_ovr",
                                return_train_score=True).fit(X, y)
     theirs = GridSearchCV(deterministic, GRID, cv=CV, scoring="roc_auc_ovr",
                           return_train_score=True).fit(X, y)
@@ -58,10 +58,10 @@ def test_grid_search_matches_gridsearchcv(data, deterministic):
 def test_multimetric_and_cross_validate(data, deterministic):
     X, y = data
     scoring = {"auc": "roc_auc_ovr", "acc": "accuracy"}
-    search = BatchedGridSearchCV(deterministic, {"temperature": [0.2, 0.5]}, cv=CV,
+    search = BatchedGridSearchCV(deterministic, {"temperature": [0.2, 0.5]}, cv=CV, stack=True,
                                  scoring=scoring, refit="auc").fit(X, y)
     assert {"mean_test_auc", "rank_test_acc"} <= set(search.cv_results_)
-    ours = batched_cross_validate(deterministic, X, y, cv=CV, scoring=scoring,
+    ours = batched_cross_validate(deterministic, X, y, cv=CV, scoring=scoring, stack=True,
                                   return_estimator=True, return_indices=True)
     theirs = cross_validate(deterministic, X, y, cv=CV, scoring=scoring, return_indices=True)
     assert set(theirs) | {"estimator"} == set(ours)
@@ -91,7 +91,7 @@ def test_pipeline_steps_are_fitted_per_fold(data, deterministic):
     X, y = data
     pipe = make_pipeline(_CentreText(), deterministic)
     grid = {"hilbertclassifier__lambda_mi": [0.0, 0.5]}
-    ours = BatchedGridSearchCV(pipe, grid, cv=CV, scoring="roc_auc_ovr").fit(X, y)
+    ours = BatchedGridSearchCV(pipe, grid, cv=CV, scoring="roc_auc_ovr", stack=True).fit(X, y)
     theirs = GridSearchCV(pipe, grid, cv=CV, scoring="roc_auc_ovr").fit(X, y)
     np.testing.assert_allclose(ours.cv_results_["mean_test_score"],
                                theirs.cv_results_["mean_test_score"], atol=2e-3)
@@ -118,7 +118,8 @@ def test_encoder_pipeline_encodes_once(deterministic):
     encoder = FrozenEncoderTransformer(text_encoder=WordLengthTextEncoder(),
                                        audio_encoder=CountingAudioEncoder(), progress=False)
     pipe = make_pipeline(encoder, deterministic)
-    res = batched_cross_validate(pipe, docs, y, cv=CV, scoring="roc_auc", return_estimator=True)
+    res = batched_cross_validate(pipe, docs, y, cv=CV, scoring="roc_auc", return_estimator=True,
+                                 stack=True)
     assert sum(CountingAudioEncoder.calls) == 3 * len(docs)  # every segment once
     assert res["test_score"].mean() > 0.5
     assert res["estimator"][0].predict_proba(docs[:2]).shape == (2, 2)
