@@ -29,6 +29,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_hilbert import HilbertClassifier
+from sklearn_hilbert._training_set import prepare_training
 from sklearn_hilbert.experiments.ablation import ABLATIONS
 from sklearn_hilbert.datasets import make_segment_data
 from sklearn_hilbert.model_selection import BatchedGridSearchCV, fit_models
@@ -45,7 +46,7 @@ def data(args, seed):
 
 def step_flops(clf, X, y):
     """FLOPs of one training step of one model (forward, loss, backward), counted by torch."""
-    prepared = clf._prepare_fit(X, y)
+    prepared = prepare_training(clf, X, y)
     net = clf._build_net(len(prepared.y), prepared.class_weight, None, prepared.input_stats)
     net.initialize()
     batch = np.arange(min(clf.batch_size, len(y)))

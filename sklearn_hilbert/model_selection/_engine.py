@@ -27,7 +27,9 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import Bunch
 
+from .._training_set import prepare_training
 from ..nn import HilbertLoss, HilbertModule
+from ..nn.training import seeded
 from ._stack import train_stack
 
 #: Module arguments that vary inside a stack (stacked buffers), so not part of the group key.
@@ -61,9 +63,8 @@ def prepare(estimator, X, y, stack=True):
     spec = Bunch(estimator=est, X=X, y=y, key=None, prepared=None, net=None)
     if not (_stackable(est) and _stacks_on(est, stack)):
         return spec
-    prepared = est._prepare_fit(X, y)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(prepared.seed)
+    prepared = prepare_training(est, X, y)
+    with seeded(prepared.seed, est.device_):  # as fit builds it: the same initial weights
         net = est._build_net(len(prepared.y), prepared.class_weight, prepared.valid,
                              prepared.input_stats)
         net.initialize()
@@ -74,6 +75,7 @@ def prepare(estimator, X, y, stack=True):
                    if k not in _STACKED_MODULE_ARGS}
     spec.update(prepared=prepared, net=net, key=(
         repr(sorted(module_args.items())), net.criterion_.contrastive,
+        getattr(net.criterion_, "cka", None), getattr(net.criterion_, "mi_form", None),
         net.criterion_.weight is None, net.batch_size, net.max_epochs, str(net.device),
         prepared.X["audio"].shape[1:], prepared.X["text"].shape[2]))
     return spec

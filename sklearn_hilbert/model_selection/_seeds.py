@@ -32,4 +32,6 @@ def fit_seeds(classifier, X, y):
     classifier.classes_ = first.classes_
     classifier.n_features_audio_ = first.n_features_audio_
     classifier.n_features_text_ = first.n_features_text_
+    classifier.device_ = first.device_
+    classifier.prior_shift_ = first.prior_shift_  # the same training set for every seed
     return classifier._set_fitted(first.net_, [m.net_ for m in fitted])
