@@ -56,6 +56,8 @@ class Transcript:
 
 def file_digest(path, block=1 << 20):
     """SHA-256 of a file's bytes, read in blocks."""
+    if not os.path.isfile(path):
+        raise AudioError(f"audio file {os.fspath(path)!r} does not exist")
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:

@@ -52,7 +52,7 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
         Bounds on a segment's length (see :func:`resegment`).
     vad_threshold : float, default=0.5
         Silero speech probability threshold.
-    min_confidence : float, default=0.45
+    min_confidence : float, default=0.6
         A recording whose mean word probability is lower gets a warning
         naming it (noise, music, or a language the model does not know).
     cache : str or path-like, default=None
@@ -91,7 +91,7 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
 
     def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="default",
                  cpu_threads=0, beam_size=5, target_duration=6.5, min_duration=3.0,
-                 max_duration=10.0, vad_threshold=0.5, min_confidence=0.45, cache=None,
+                 max_duration=10.0, vad_threshold=0.5, min_confidence=0.6, cache=None,
                  errors="raise", progress="auto"):
         self.model = model
         self.language = language
