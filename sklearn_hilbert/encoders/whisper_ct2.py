@@ -122,9 +122,9 @@ class WhisperCT2Encoder(Encoder):
     directory : str
         CTranslate2 Whisper model directory (``model.bin``, ``config.json``).
     device : str, default="cpu"
-    compute_type : str, default="default"
-        CTranslate2 compute type (``"default"``: the saved type, or float32
-        where the device cannot run it; ``"int8"``, ``"float16"``...).
+    compute_type : str, default="float32"
+        CTranslate2 compute type (``"int8"``, ``"float16"``...).  float32
+        gives the same vectors on every CPU and GPU.
     round_seconds : float, default=None
         ``None``: every segment is padded to the full 30 s window (Whisper's
         training condition).  A number: padded only up to the next multiple
@@ -145,7 +145,7 @@ class WhisperCT2Encoder(Encoder):
 
     kind = "audio"
 
-    def __init__(self, directory, cache_key, device="cpu", compute_type="default",
+    def __init__(self, directory, cache_key, device="cpu", compute_type="float32",
                  round_seconds=None, threads=0):
         super().__init__()
         self.directory = directory
@@ -209,7 +209,7 @@ class WhisperCT2Encoder(Encoder):
                                 f"audio encoder {self.directory!r}")
 
 
-def resolve_whisper_encoder(name, device="cpu", compute_type="default"):
+def resolve_whisper_encoder(name, device="cpu", compute_type="float32"):
     """The encoder registered as ``name`` (see ``WHISPER_ENCODER_NAMES``), not loaded."""
     return WhisperCT2Encoder(packaged_whisper_directory(), device=device,
                              compute_type=compute_type, round_seconds=WHISPER_ENCODER_NAMES[name])
