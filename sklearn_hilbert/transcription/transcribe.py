@@ -75,13 +75,14 @@ class WhisperRunner:
     Parameters are those of :class:`~sklearn_hilbert.transcription.WhisperTranscriber`.
     """
 
-    def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="default",
+    def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="int8",
                  cpu_threads=0, beam_size=5, vad_threshold=0.5, chunk_seconds=120.0):
         self.directory = whisper_directory(model, what="model")
         self.model_name = model
         self.language = language
         self.device, self.compute_type = device, compute_type
-        self.cpu_threads, self.beam_size = int(cpu_threads), int(beam_size)
+        self.cpu_threads = int(cpu_threads) or min(4, os.cpu_count() or 1)
+        self.beam_size = int(beam_size)
         self.vad_threshold, self.chunk_seconds = float(vad_threshold), float(chunk_seconds)
         self._model = self._vad = None
         self.key = (f"transcript-v1:{directory_fingerprint(self.directory)}:{language}:"

@@ -41,10 +41,14 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
         Spoken language (ISO code); ``None`` lets a multilingual model detect
         it.  English-only models (``*.en``) accept only ``"en"``.
     device : {"cpu", "cuda", "auto"}, default="cpu"
-    compute_type : str, default="default"
-        CTranslate2 compute type (``"int8"``, ``"float16"``, ``"float32"``...).
+    compute_type : str, default="int8"
+        CTranslate2 compute type (``"int8"``, ``"float16"``, ``"float32"``...);
+        int8 transcribed our test speech about twice as fast as float32 on
+        CPU with the same words but one.
     cpu_threads : int, default=0
-        CTranslate2 threads on CPU (0: its default, 4).
+        CTranslate2 threads on CPU (0: one per core, at most 4).  On a busy
+        machine fewer threads are faster: 2 threads on 2 loaded cores ran ten
+        times slower than 1.
     beam_size : int, default=5
     target_duration : float, default=6.5
         Wanted segment length in seconds (the HILBERT paper's average).
@@ -89,7 +93,7 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
     ('cat', True)
     """
 
-    def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="default",
+    def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="int8",
                  cpu_threads=0, beam_size=5, target_duration=6.5, min_duration=3.0,
                  max_duration=10.0, vad_threshold=0.5, min_confidence=0.6, cache=None,
                  errors="raise", progress="auto"):
