@@ -196,9 +196,10 @@ def demo_from_audio(args, manifest, run_cv):
     print(summary, file=sys.stderr)
     base = f"Spoken movie reviews, task `{args.task}`."
     args.output = str(out / "transcribed")
+    keep, args.max_segments = args.max_segments, None  # the WAVs hold the first segments only
     auto = run_cv(str(transcribed), args.task, args, title=f"From audio: {args.task}",
                   description=f"{base} Segments and text from `hilbert transcribe`. {summary}")
-    args.output = str(out / "true-text")
+    args.output, args.max_segments = str(out / "true-text"), keep
     true = run_cv(str(manifest), args.task, args, title=f"True text: {args.task}",
                   description=f"{base} Segments and text as spoken.")
     print(f"\n{summary}\nAUC with transcribed vs true text ({args.task}):")

@@ -6,10 +6,10 @@ import warnings
 from pathlib import Path
 
 from sklearn.base import BaseEstimator, TransformerMixin
+from tqdm.auto import tqdm
 
 from ..audio_io import AudioError
 from ..documents import Document, DocumentError
-from ..encoders.base import progress_bar
 from ..encoders.cache import EmbeddingCache
 from .resegment import resegment
 from .transcribe import WhisperRunner
@@ -146,7 +146,8 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
         cache = self._cache()
         ids = _doc_ids(paths)
         docs, self.failures_, self.transcripts_ = [], [], {}
-        with progress_bar(len(paths), "transcribe", self._show_progress()) as bar:
+        with tqdm(total=len(paths), desc="transcribe", unit="file", file=sys.stderr,
+                  disable=not self._show_progress(), leave=False) as bar:
             for i, (path, doc_id) in enumerate(zip(paths, ids)):
                 try:
                     docs.append(self._one(runner, cache, path, doc_id))
