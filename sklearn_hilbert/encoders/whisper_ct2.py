@@ -143,11 +143,14 @@ class WhisperCT2Encoder(Encoder):
     (1, 384)
     """
 
-    kind = "audio"
+    sample_rate = SAMPLE_RATE
+    min_samples = 1
 
-    def __init__(self, directory, cache_key, device="cpu", compute_type="float32",
-                 round_seconds=None, threads=0):
-        super().__init__()
+    def __init__(self, directory, device="cpu", compute_type="float32", round_seconds=None,
+                 threads=0):
+        window = "30s" if round_seconds is None else f"round{float(round_seconds):g}s"
+        super().__init__(f"whisper-ct2:{directory_fingerprint(directory)}:{compute_type}:"
+                         f"{window}")
         self.directory = directory
         self.device = "cpu" if str(device).startswith("cpu") else "cuda"
         self.compute_type = compute_type

@@ -14,6 +14,8 @@ import time
 import warnings
 from pathlib import Path
 
+from ..manifest import manifest_format, write_rows
+
 __all__ = ["add_transcribe_parser", "add_transcriber_options", "cmd_transcribe",
            "write_manifest", "demo_from_audio"]
 
@@ -109,27 +111,16 @@ def write_manifest(path, docs, labels=None):
                          "start": f"{seg.start:.3f}", "end": f"{seg.end:.3f}", "text": seg.text,
                          **{c: extra.get(c, "") for c in label_cols}})
     fields = ["doc_id", "audio_path", "start", "end", "text", *label_cols]
+    fmt = manifest_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        import json
-
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r) + "\n" for r in rows)
-    elif path.suffix.lower() in (".csv", ".tsv"):
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fields, delimiter="\t" if path.suffix == ".tsv" else ",")
-            writer.writeheader()
-            writer.writerows(rows)
-    else:
-        raise ValueError(f"{path}: unknown manifest format {path.suffix!r}; use .csv, .tsv "
-                         "or .jsonl")
+    write_rows(path, rows, fields, fmt)
     return missing
 
 
 def _cache_folder(args):
     if args.cache is not None:
         return None if args.cache.lower() == "none" else str(Path(args.cache).expanduser())
-    from ..datasets._corpus import get_data_home
+    from ..datasets import get_data_home
 
     return str(get_data_home(getattr(args, "data_home", None)) / "cache")
 
@@ -138,8 +129,7 @@ def cmd_transcribe(args):
     """Transcribe the recordings; write the manifest; report the files left out by name."""
     t0 = time.perf_counter()
     labels = _read_labels(args.labels, args.id_column) if args.labels else None
-    if Path(args.output).suffix.lower() not in (".csv", ".tsv", ".jsonl", ".ndjson"):
-        raise ValueError(f"--output {args.output}: use a .csv, .tsv or .jsonl file")
+    manifest_format(args.output)  # a clear error for an unknown suffix, before any work
     transcriber = _transcriber(args, _cache_folder(args), errors="skip")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -168,7 +158,7 @@ def cmd_transcribe(args):
 def demo_from_audio(args, manifest, run_cv):
     """Transcribe the spoken reviews' WAVs (text withheld), cross-validate on the transcripts
     and on the true text, and print the word error rate and both AUC tables."""
-    from ..documents import load_manifest
+    from ..manifest import load_manifest
     from .wer import word_error_rate
 
     true_docs, _ = load_manifest(manifest, label=["sentiment", "voice", "joint"])
