@@ -144,7 +144,7 @@ def main():
         f"| segments after re-segmentation | {asr['n_seg']}, length 5/50/95th pct "
         f"{asr['len'][0]:.1f} / {asr['len'][1]:.1f} / {asr['len'][2]:.1f} s |",
         f"| mean word confidence per document | median {asr['conf_median']:.2f}, "
-        f"min {asr['conf_min']:.2f} (warning below 0.6) |", "",
+        f"min {asr['conf_min']:.2f} (warning below 0.55) |", "",
         f"| encoder on {enc['n']} segments of {enc['mean_s']:.1f} s (batches of 8) "
         "| segments/s |", "|---|---|",
         f"| bare `ctranslate2` `Whisper.encode`, log-mel precomputed | {enc['rate']['bare']:.2f} |",

@@ -56,9 +56,12 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
         Bounds on a segment's length (see :func:`resegment`).
     vad_threshold : float, default=0.5
         Silero speech probability threshold.
-    min_confidence : float, default=0.6
+    min_confidence : float, default=0.55
         A recording whose mean word probability is lower gets a warning
-        naming it (noise, music, or a language the model does not know).
+        naming it (noise, music, or a language the model does not know).  A
+        heuristic with a thin margin: German speech through tiny.en scored
+        0.50; 24 English reviews in four espeak-ng accents scored 0.61-0.95
+        (median 0.81).
     cache : str or path-like, default=None
         Directory where transcripts are kept under a digest of the file's
         bytes and the settings, so a second run is free; ``None``: this
@@ -95,7 +98,7 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
 
     def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="int8",
                  cpu_threads=0, beam_size=5, target_duration=6.5, min_duration=3.0,
-                 max_duration=10.0, vad_threshold=0.5, min_confidence=0.6, cache=None,
+                 max_duration=10.0, vad_threshold=0.5, min_confidence=0.55, cache=None,
                  errors="raise", progress="auto"):
         self.model = model
         self.language = language

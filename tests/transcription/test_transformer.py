@@ -88,7 +88,7 @@ def test_non_english_recording(transcriber, audio_dir):
     path = str(audio_dir / "german.wav")
     with pytest.warns(UserWarning, match="german.wav.*confidence.*language='en'"):
         (doc,) = transcriber.transform([path])
-    assert doc.metadata["asr_confidence"] < 0.6
+    assert doc.metadata["asr_confidence"] < 0.55
     with pytest.raises(ValueError, match="English-only.*language='de'"):
         clone(transcriber).set_params(language="de", cache=None).transform([path])
 
