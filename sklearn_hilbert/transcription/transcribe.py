@@ -86,7 +86,7 @@ class WhisperRunner:
         self.vad_threshold, self.chunk_seconds = float(vad_threshold), float(chunk_seconds)
         self._model = self._vad = None
         self.key = (f"transcript-v1:{directory_fingerprint(self.directory)}:{language}:"
-                    f"{compute_type}:beam={beam_size}:vad={vad_threshold}:chunk={chunk_seconds}")
+                    f"{compute_type}:beam={beam_size}:vad={vad_threshold}:chunk={chunk_seconds}:t0")
 
     def load(self):
         if self._model is None:
@@ -134,7 +134,8 @@ class WhisperRunner:
                 warnings.simplefilter("ignore")  # faster-whisper's notes on short/empty audio
                 segments, info = model.transcribe(
                     audio, language=self.language, beam_size=self.beam_size,
-                    word_timestamps=True, vad_filter=False, condition_on_previous_text=False)
+                    word_timestamps=True, vad_filter=False, condition_on_previous_text=False,
+                    temperature=0.0)  # no sampling fallback: the same audio, the same words
                 segments = list(segments)
             language = info.language
             for seg in segments:

@@ -44,3 +44,19 @@ def test_hilbert_transcribe_reports_when_nothing_is_left(audio_dir, tmp_path, ca
     assert main(["transcribe", str(audio_dir / "review.wav"), "-o", str(tmp_path / "m.csv"),
                  "--labels", str(labels), "-q"]) == 1
     assert "no column 'doc_id'" in capsys.readouterr().err
+
+
+def test_demo_from_audio_reports_wer_and_both_aucs(tmp_path, capsys):
+    out = tmp_path / "report"
+    code = main(["demo", "--from-audio", "--data-home", str(tmp_path / "data"), "--n-docs", "8",
+                 "--max-segments", "1", "--folds", "2", "--methods", "LogReg text", "-o",
+                 str(out), "--cache", str(tmp_path / "cache"), "-q"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "word error rate" in printed and "AUC with transcribed vs true text" in printed
+    wer = float(printed.split("word error rate ")[1].split()[0])
+    assert 0.0 <= wer <= 1.0  # first segments are full of names: hard (quality: see test_transformer)
+    docs, y = load_manifest(out / "transcribed-manifest.csv", label="sentiment")
+    assert len(docs) == 8 and sorted(set(y)) == ["negative", "positive"]
+    assert (out / "transcribed" / "results.md").is_file()
+    assert (out / "true-text" / "results.md").is_file()
