@@ -44,12 +44,12 @@ def test_prefers_sentence_ends_and_pauses():
     segs = resegment(words, target_duration=4.0, min_duration=2.0, max_duration=6.0)
     assert [len(t.split()) for *_, t in segs] == [12, 12]
     assert segs[0][2].endswith("w11.")
-    # a long pause after word 7 wins over the arithmetic middle
+    # a long pause after word 9 wins over the arithmetic middle (after word 12)
     gaps = [0.05] * 24
-    gaps[7] = 1.0
+    gaps[9] = 1.0
     segs = resegment(_words([0.25] * 24, gaps), target_duration=4.0, min_duration=2.0,
                      max_duration=6.0)
-    assert len(segs[0][2].split()) == 8
+    assert len(segs[0][2].split()) == 10
 
 
 def test_long_pauses_split_and_short_utterances_survive():
