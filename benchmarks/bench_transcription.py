@@ -164,7 +164,8 @@ def main():
         f"min {asr['conf_min']:.2f} (warning below 0.55) |", "",
         f"| encoder on {enc['n']} segments of {enc['mean_s']:.1f} s (batches of 8) "
         "| segments/s |", "|---|---|",
-        f"| bare `ctranslate2` `Whisper.encode`, log-mel precomputed | {enc['rate']['bare']:.2f} |",
+        "| bare `ctranslate2` `Whisper.encode`, log-mel precomputed "
+        f"| {enc['rate']['bare']:.2f} |",
         f"| `whisper-tiny.en` (log-mel + encode + pooling) | {enc['rate']['full']:.2f} "
         f"({enc['rate']['full'] / enc['rate']['bare']:.2f}x bare) |",
         f"| `whisper-tiny.en-cropped` (window rounded up to 1 s) | {enc['rate']['crop']:.2f} "

@@ -86,7 +86,8 @@ class WhisperRunner:
         self.vad_threshold, self.chunk_seconds = float(vad_threshold), float(chunk_seconds)
         self._model = self._vad = None
         self.key = (f"transcript-v1:{directory_fingerprint(self.directory)}:{language}:"
-                    f"{compute_type}:beam={beam_size}:vad={vad_threshold}:chunk={chunk_seconds}:t0")
+                    f"{compute_type}:beam={beam_size}:vad={vad_threshold}:"
+                    f"chunk={chunk_seconds}:seed0")
 
     def load(self):
         if self._model is None:
@@ -121,6 +122,11 @@ class WhisperRunner:
             raise NoSpeechError(f"audio file {os.fspath(path)!r} ({duration:.1f} s) holds no "
                                 "speech: voice activity detection found none")
         words, language = [], self.language
+        # faster-whisper falls back to sampling when greedy/beam decoding loops; a fixed seed
+        # makes that reproducible, so the same audio gives the same words (as the cache assumes)
+        import ctranslate2
+
+        ctranslate2.set_random_seed(0)
         for chunk in _chunks(regions, self.chunk_seconds):
             pieces, offsets, pos = [], [], 0
             for a, b in chunk:
@@ -134,8 +140,7 @@ class WhisperRunner:
                 warnings.simplefilter("ignore")  # faster-whisper's notes on short/empty audio
                 segments, info = model.transcribe(
                     audio, language=self.language, beam_size=self.beam_size,
-                    word_timestamps=True, vad_filter=False, condition_on_previous_text=False,
-                    temperature=0.0)  # no sampling fallback: the same audio, the same words
+                    word_timestamps=True, vad_filter=False, condition_on_previous_text=False)
                 segments = list(segments)
             language = info.language
             for seg in segments:

@@ -55,7 +55,7 @@ def test_demo_from_audio_reports_wer_and_both_aucs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "word error rate" in printed and "AUC with transcribed vs true text" in printed
     wer = float(printed.split("word error rate ")[1].split()[0])
-    assert 0.0 <= wer <= 1.0  # first segments are full of names: hard (quality: see test_transformer)
+    assert 0.0 <= wer <= 1.0  # first segments are full of names (quality: test_transformer)
     docs, y = load_manifest(out / "transcribed-manifest.csv", label="sentiment")
     assert len(docs) == 8 and sorted(set(y)) == ["negative", "positive"]
     assert (out / "transcribed" / "results.md").is_file()
