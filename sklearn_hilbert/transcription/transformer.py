@@ -60,8 +60,8 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
         A recording whose mean word probability is lower gets a warning
         naming it (noise, music, or a language the model does not know).  A
         heuristic with a thin margin: German speech through tiny.en scored
-        0.50; 24 English reviews in four espeak-ng accents scored 0.61-0.95
-        (median 0.81).
+        0.50; English reviews in four espeak-ng accents scored a median of
+        0.80 but down to 0.55 (so accented English can be flagged).
     cache : str or path-like, default=None
         Directory where transcripts are kept under a digest of the file's
         bytes and the settings, so a second run is free; ``None``: this
