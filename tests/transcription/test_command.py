@@ -46,6 +46,7 @@ def test_hilbert_transcribe_reports_when_nothing_is_left(audio_dir, tmp_path, ca
     assert "no column 'doc_id'" in capsys.readouterr().err
 
 
+@pytest.mark.filterwarnings("ignore:.*mean word confidence")  # short, name-heavy segments
 def test_demo_from_audio_reports_wer_and_both_aucs(tmp_path, capsys):
     out = tmp_path / "report"
     code = main(["demo", "--from-audio", "--data-home", str(tmp_path / "data"), "--n-docs", "8",
