@@ -165,8 +165,16 @@ def demo_from_audio(args, manifest, run_cv):
     wavs = [d[0].path for d in true_docs]
     t0 = time.perf_counter()
     args.target_seconds = getattr(args, "target_seconds", 6.5)
-    transcriber = _transcriber(args, _cache_folder(args), errors="raise")
-    heard = transcriber.transform(wavs)
+    transcriber = _transcriber(args, _cache_folder(args), errors="skip")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # failures are reported below
+        heard = transcriber.transform(wavs)
+    failed = {p for p, _ in transcriber.failures_}
+    for path, why in transcriber.failures_:
+        print(f"hilbert demo: left out {path}: {why}", file=sys.stderr)
+    true_docs = [d for d, p in zip(true_docs, wavs) if p not in failed]
+    if not heard:
+        raise ValueError("none of the recordings could be transcribed")
     for h, true in zip(heard, true_docs):
         h.doc_id = true.doc_id
     took = time.perf_counter() - t0
@@ -178,11 +186,14 @@ def demo_from_audio(args, manifest, run_cv):
     out = Path(args.output or Path("hilbert_reports") / f"demo-{args.task}-from-audio")
     transcribed = out / "transcribed-manifest.csv"
     write_manifest(transcribed, heard, labels)
+    true_manifest = out / "true-manifest.csv"  # the same documents, with their true text
+    write_manifest(true_manifest, true_docs, labels)
     n_seg = sum(len(d) for d in heard)
+    left_out = f" {len(failed)} recording(s) left out (no word recognised)." if failed else ""
     summary = (f"Transcribed {len(heard)} recordings ({audio_seconds / 60:.1f} min) with "
                f"{args.asr_model} in {took:.0f} s ({audio_seconds / max(took, 1e-9):.1f}x real "
                f"time): word error rate {wer:.3f} against the true text; {n_seg} segments "
-               f"(true: {sum(len(d) for d in true_docs)}).")
+               f"(true: {sum(len(d) for d in true_docs)}).{left_out}")
     print(summary, file=sys.stderr)
     base = f"Spoken movie reviews, task `{args.task}`."
     args.output = str(out / "transcribed")
@@ -190,7 +201,7 @@ def demo_from_audio(args, manifest, run_cv):
     auto = run_cv(str(transcribed), args.task, args, title=f"From audio: {args.task}",
                   description=f"{base} Segments and text from `hilbert transcribe`. {summary}")
     args.output, args.max_segments = str(out / "true-text"), keep
-    true = run_cv(str(manifest), args.task, args, title=f"True text: {args.task}",
+    true = run_cv(str(true_manifest), args.task, args, title=f"True text: {args.task}",
                   description=f"{base} Segments and text as spoken.")
     print(f"\n{summary}\nAUC with transcribed vs true text ({args.task}):")
     true_auc = {r["method"]: r["auc_mean"] for r in true}
