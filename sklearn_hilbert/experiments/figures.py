@@ -140,15 +140,8 @@ def plot_loss_terms(history, path, title=None):
     ----------
     history : skorch.History
         ``HilbertClassifier.history_`` (or ``net_.history``).
-    path : path-like
-        PNG file to write.
-    title : str, default=None
-        Figure title.
-
-    Returns
-    -------
-    path : path-like
-        ``path``.
+    path, title
+        As in :func:`plot_roc_curves`; returns ``path``.
 
     Examples
     --------

@@ -88,14 +88,7 @@ def present_recalls(y_true, y_pred):
 def score_fold(y_true, proba, classes):
     """AUC, balanced accuracy and geometric mean of one fold (see the module docstring).
 
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True labels of the test fold.
-    proba : array-like of shape (n_samples, n_classes)
-        Predicted probabilities, columns in the order of ``classes``.
-    classes : array-like of shape (n_classes,)
-        All classes of the task.
+    ``y_true``, ``proba`` and ``classes`` are as in :func:`macro_ovr_auc`.
 
     Returns
     -------

@@ -127,16 +127,8 @@ def debiased_cka(X, Y, eps=1e-12):
     ``X`` vs ``X``.  It can be slightly negative; it is not clipped, so its
     gradient never vanishes.  Needs ``n >= 4``; a constant input gives 0.
 
-    Parameters
-    ----------
-    X : Tensor of shape (n, p)
-    Y : Tensor of shape (n, q)
-    eps : float
-        Lower bound of the self-similarity terms in the denominator.
-
-    Returns
-    -------
-    cka : Tensor, scalar, in the dtype of ``X``
+    Parameters and return value as in :func:`linear_cka` (here ``eps`` bounds
+    the self-similarity terms of the denominator).
 
     Examples
     --------

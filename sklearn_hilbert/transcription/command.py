@@ -118,11 +118,9 @@ def write_manifest(path, docs, labels=None):
 
 
 def _cache_folder(args):
-    if args.cache is not None:
-        return None if args.cache.lower() == "none" else str(Path(args.cache).expanduser())
-    from ..datasets import get_data_home
+    from ..cli import _cache_dir  # one rule for --cache / --data-home in every command
 
-    return str(get_data_home(getattr(args, "data_home", None)) / "cache")
+    return _cache_dir(args)
 
 
 def cmd_transcribe(args):
