@@ -28,6 +28,7 @@ import os
 
 import numpy as np
 
+from .._threads import torch_threads_kept
 from .base import Encoder, check_embeddings, length_batches, progress_bar
 from .hub import (ModelNotAvailableError, directory_fingerprint, model_directory,
                   packaged_model_path)
@@ -158,9 +159,10 @@ class WhisperCT2Encoder(Encoder):
         import ctranslate2
 
         try:
-            return ctranslate2.models.Whisper(self.directory, device=self.device,
-                                              compute_type=self.compute_type,
-                                              intra_threads=self.threads)
+            with torch_threads_kept():
+                return ctranslate2.models.Whisper(self.directory, device=self.device,
+                                                  compute_type=self.compute_type,
+                                                  intra_threads=self.threads)
         except (RuntimeError, ValueError) as exc:
             raise ValueError(f"CTranslate2 cannot load the Whisper model {self.directory!r} on "
                              f"{self.device} with compute_type={self.compute_type!r}: {exc}"

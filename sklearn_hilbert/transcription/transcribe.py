@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._threads import torch_threads_kept
 from ..audio_io import AudioError, read_audio, resample
 from ..encoders.cache import content_key
 from ..encoders.hub import directory_fingerprint
@@ -94,9 +95,10 @@ class WhisperRunner:
             from faster_whisper import WhisperModel
 
             try:
-                self._model = WhisperModel(self.directory, device=self.device,
-                                           compute_type=self.compute_type,
-                                           cpu_threads=self.cpu_threads)
+                with torch_threads_kept():
+                    self._model = WhisperModel(self.directory, device=self.device,
+                                               compute_type=self.compute_type,
+                                               cpu_threads=self.cpu_threads)
             except (RuntimeError, ValueError) as exc:
                 raise ValueError(f"faster-whisper cannot load {self.model_name!r} on "
                                  f"{self.device} with compute_type={self.compute_type!r}: {exc}"

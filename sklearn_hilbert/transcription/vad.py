@@ -16,6 +16,7 @@ import numpy as np
 import soundfile as sf
 import torch
 
+from .._threads import torch_threads_kept
 from ..audio_io import AudioError, audio_info, resample
 
 __all__ = ["VAD_RATE", "speech_regions", "load_vad"]
@@ -27,7 +28,8 @@ _WINDOW = 512  # samples per Silero window at 16 kHz
 def load_vad():
     """The Silero VAD model of the ``silero-vad`` package (ONNX, one thread)."""
     try:
-        from silero_vad import load_silero_vad
+        with torch_threads_kept():  # importing silero_vad sets torch to one thread
+            from silero_vad import load_silero_vad
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportError("Voice activity detection needs the package silero-vad "
                           "(pip install silero-vad).") from None
@@ -106,7 +108,8 @@ def speech_regions(path, model=None, threshold=0.5, min_speech=0.25, min_silence
         raise AudioError(f"audio file {os.fspath(path)!r} cannot be decoded: {exc}") from None
     if len(carry):
         probs.extend(_window_probs(model, np.pad(carry, (0, _WINDOW - len(carry)))))
-    from silero_vad import get_speech_timestamps_from_probs
+    with torch_threads_kept():
+        from silero_vad import get_speech_timestamps_from_probs
 
     found = get_speech_timestamps_from_probs(
         probs, sampling_rate=VAD_RATE, threshold=threshold,
