@@ -34,5 +34,14 @@ def test_loading_faster_whisper_keeps_torch_threads():
     assert _threads_after(lambda: WhisperRunner(cpu_threads=2).load(), 1) == 1
 
 
+def test_a_failed_faster_whisper_load_names_the_model_and_keeps_torch_threads():
+    def load():
+        with pytest.raises(ValueError, match="faster-whisper cannot load 'tiny.en' on cpu with "
+                                             "compute_type='broken'"):
+            WhisperRunner(compute_type="broken", cpu_threads=2).load()
+
+    assert _threads_after(load, 1) == 1
+
+
 def test_loading_the_vad_keeps_torch_threads():
     assert _threads_after(load_vad, 2) == 2

@@ -86,6 +86,60 @@ def whisper_directory(spec, what="model"):
     return directory
 
 
+def load_ctranslate2(build, directory, device, compute_type, *, library, model, **options):
+    """Build a CTranslate2 model, keeping the caller's torch threads; a failure names the model.
+
+    Parameters
+    ----------
+    build : callable
+        The model class, ``ctranslate2.models.Whisper`` or
+        ``faster_whisper.WhisperModel``: called as ``build(directory,
+        device=device, compute_type=compute_type, **options)``.
+    directory : str
+        CTranslate2 model directory.
+    device, compute_type : str
+        Where and in which precision the model runs.
+    library, model : str
+        For the message: who loads (``"faster-whisper"``) and what (the
+        model's name as the user gave it).
+    **options
+        Further arguments of ``build`` (thread counts).
+
+    Returns
+    -------
+    model : object
+        What ``build`` returns.  Building it sets the OpenMP thread count
+        that torch shares; :func:`~sklearn_hilbert._threads.torch_threads_kept`
+        puts the caller's back.
+
+    Raises
+    ------
+    ValueError
+        If the model cannot be built there (missing or broken files, a compute
+        type or device the machine lacks), naming the model, device and type.
+
+    Examples
+    --------
+    >>> import tempfile, ctranslate2
+    >>> from sklearn_hilbert.encoders.whisper_ct2 import (load_ctranslate2,
+    ...     packaged_whisper_directory)
+    >>> load_ctranslate2(ctranslate2.models.Whisper, packaged_whisper_directory(), "cpu",
+    ...                  "int8", library="CTranslate2", model="tiny.en").is_multilingual
+    False
+    >>> load_ctranslate2(ctranslate2.models.Whisper, tempfile.mkdtemp(), "cpu", "int8",
+    ...                  library="CTranslate2", model="an empty folder")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: CTranslate2 cannot load an empty folder on cpu with compute_type='int8': ...
+    """
+    try:
+        with torch_threads_kept():
+            return build(directory, device=device, compute_type=compute_type, **options)
+    except (RuntimeError, ValueError) as exc:
+        raise ValueError(f"{library} cannot load {model} on {device} with "
+                         f"compute_type={compute_type!r}: {exc}") from None
+
+
 def log_mel(waveform, frames=WINDOW_FRAMES):
     """Whisper's normalised log-mel of ``waveform`` padded with silence to ``frames`` frames.
 
@@ -158,15 +212,10 @@ class WhisperCT2Encoder(Encoder):
     def _load(self):
         import ctranslate2
 
-        try:
-            with torch_threads_kept():
-                return ctranslate2.models.Whisper(self.directory, device=self.device,
-                                                  compute_type=self.compute_type,
-                                                  intra_threads=self.threads)
-        except (RuntimeError, ValueError) as exc:
-            raise ValueError(f"CTranslate2 cannot load the Whisper model {self.directory!r} on "
-                             f"{self.device} with compute_type={self.compute_type!r}: {exc}"
-                             ) from None
+        return load_ctranslate2(ctranslate2.models.Whisper, self.directory, self.device,
+                                self.compute_type, library="CTranslate2",
+                                model=f"the Whisper model {self.directory!r}",
+                                intra_threads=self.threads)
 
     def _frames(self, n_samples):
         """Log-mel frames given to the encoder for a chunk of ``n_samples``."""

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._threads import torch_threads_kept
 from ..audio_io import AudioError, read_audio, resample
 from ..encoders.cache import content_key
 from ..encoders.hub import directory_fingerprint
-from ..encoders.whisper_ct2 import whisper_directory
+from ..encoders.whisper_ct2 import load_ctranslate2, whisper_directory
 from .resegment import Word
 from .vad import VAD_RATE, load_vad, speech_regions
 
@@ -94,15 +93,10 @@ class WhisperRunner:
         if self._model is None:
             from faster_whisper import WhisperModel
 
-            try:
-                with torch_threads_kept():
-                    self._model = WhisperModel(self.directory, device=self.device,
-                                               compute_type=self.compute_type,
-                                               cpu_threads=self.cpu_threads)
-            except (RuntimeError, ValueError) as exc:
-                raise ValueError(f"faster-whisper cannot load {self.model_name!r} on "
-                                 f"{self.device} with compute_type={self.compute_type!r}: {exc}"
-                                 ) from None
+            self._model = load_ctranslate2(WhisperModel, self.directory, self.device,
+                                           self.compute_type, library="faster-whisper",
+                                           model=repr(self.model_name),
+                                           cpu_threads=self.cpu_threads)
             multilingual = self._model.model.is_multilingual
             if not multilingual and self.language not in (None, "en"):
                 raise ValueError(
