@@ -1,23 +1,22 @@
 """FrozenEncoderTransformer: documents in, segment tensors out."""
 
 import os
-import sys
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from skorch.helper import SliceDict
 
+from ._stateless import StatelessTransformerMixin
 from ._validation import check_segment_tensors
 from .documents import Document
-from .encoders.cache import EmbeddingCache
 from .encoders.registry import DEFAULT_TEXT_ENCODER, resolve_audio_encoder, resolve_text_encoder
 from .encoders.segments import encode_audio_segments, encode_text_segments
 
 __all__ = ["FrozenEncoderTransformer"]
 
 
-class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
+class FrozenEncoderTransformer(StatelessTransformerMixin, TransformerMixin, BaseEstimator):
     """Encode every segment of every document with frozen audio and text encoders.
 
     ``fit`` learns nothing.  ``transform`` reads each segment's audio (mono,
@@ -95,6 +94,8 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
            [ True, False]])
     """
 
+    _loaded_state = ("_resolved", "_cache_state")  # never pickled
+
     def __init__(self, text_encoder=DEFAULT_TEXT_ENCODER, audio_encoder="logmel", sample_rate=None,
                  batch_size=32, device=None, cache=None, max_segments=None, progress="auto"):
         self.text_encoder = text_encoder
@@ -106,23 +107,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
         self.max_segments = max_segments
         self.progress = progress
 
-    # -- scikit-learn API -------------------------------------------------------------------
-
-    def fit(self, X, y=None):
-        """Check the documents; nothing is learned.
-
-        Parameters
-        ----------
-        X : list of Document
-        y : ignored
-
-        Returns
-        -------
-        self : FrozenEncoderTransformer
-        """
-        self._check_params()
-        _check_documents(X)
-        return self
+    # -- scikit-learn API (fit: StatelessTransformerMixin) ----------------------------------
 
     def transform(self, X):
         """Encode the documents' segments.
@@ -144,7 +129,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
             names the document and segment.
         """
         self._check_params()
-        docs = _check_documents(X)
+        docs = self._check_input(X)
         n_keep = [len(d) for d in docs]
         if self.max_segments is not None:
             longer = sum(n > self.max_segments for n in n_keep)
@@ -175,23 +160,15 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
         out["mask"] = mask
         return check_segment_tensors(SliceDict(**out))
 
-    def __sklearn_is_fitted__(self):
-        return True  # stateless: nothing to learn
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
         tags.transformer_tags.preserves_dtype = []
         return tags
 
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        for name in ("_resolved", "_cache_state"):
-            state.pop(name, None)  # loaded models and cached vectors are not pickled
-        return state
-
     # -- internals --------------------------------------------------------------------------
+
+    def _check_input(self, X):
+        return _check_documents(X)
 
     def _check_params(self):
         if not (isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1):
@@ -200,13 +177,7 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
                 isinstance(self.max_segments, (int, np.integer)) and self.max_segments >= 1):
             raise ValueError(f"max_segments must be None or a positive integer, "
                              f"got {self.max_segments!r}")
-        if self.progress not in (True, False, "auto"):
-            raise ValueError(f"progress must be True, False or 'auto', got {self.progress!r}")
-
-    def _show_progress(self):
-        if self.progress == "auto":
-            return bool(getattr(sys.stderr, "isatty", lambda: False)())
-        return bool(self.progress)
+        self._check_progress()
 
     def _device(self):
         if self.device is not None:
@@ -228,12 +199,6 @@ class FrozenEncoderTransformer(TransformerMixin, BaseEstimator):
                                           sample_rate=self.sample_rate)
             resolved = self._resolved = (params, text, audio)
         return resolved[1], resolved[2]
-
-    def _embedding_cache(self):
-        state = getattr(self, "_cache_state", None)
-        if state is None or state[0] != self.cache:
-            state = self._cache_state = (self.cache, EmbeddingCache(self.cache))
-        return state[1]
 
 
 def _check_documents(X):

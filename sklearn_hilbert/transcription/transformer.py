@@ -8,16 +8,16 @@ from pathlib import Path
 from sklearn.base import BaseEstimator, TransformerMixin
 from tqdm.auto import tqdm
 
+from .._stateless import StatelessTransformerMixin
 from ..audio_io import AudioError
 from ..documents import Document, DocumentError
-from ..encoders.cache import EmbeddingCache
 from .resegment import resegment
 from .transcribe import WhisperRunner
 
 __all__ = ["WhisperTranscriber"]
 
 
-class WhisperTranscriber(TransformerMixin, BaseEstimator):
+class WhisperTranscriber(StatelessTransformerMixin, TransformerMixin, BaseEstimator):
     """Transcribe recordings and cut them into segments of about 6.5 s.
 
     Each file goes through Silero voice activity detection (silence is
@@ -96,6 +96,8 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
     ('cat', True)
     """
 
+    _loaded_state = ("_runner_state", "_cache_state")  # never pickled
+
     def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="int8",
                  cpu_threads=0, beam_size=5, target_duration=6.5, min_duration=3.0,
                  max_duration=10.0, vad_threshold=0.5, min_confidence=0.55, cache=None,
@@ -114,12 +116,6 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
         self.cache = cache
         self.errors = errors
         self.progress = progress
-
-    def fit(self, X, y=None):
-        """Check the parameters and paths; nothing is learned."""
-        self._check_params()
-        _check_paths(X)
-        return self
 
     def transform(self, X):
         """Transcribe and segment every file.
@@ -144,9 +140,9 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
             no speech; the message names it.
         """
         self._check_params()
-        paths = _check_paths(X)
+        paths = self._check_input(X)
         runner = self._runner()
-        cache = self._cache()
+        cache = self._embedding_cache()
         ids = _doc_ids(paths)
         docs, self.failures_, self.transcripts_ = [], [], {}
         with tqdm(total=len(paths), desc="transcribe", unit="file", file=sys.stderr,
@@ -179,35 +175,21 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
                 "asr_confidence": round(confidence, 4), "language": transcript.language}
         return Document.from_audio_file(path, segments, doc_id=doc_id, metadata=meta)
 
-    def __sklearn_is_fitted__(self):
-        return True
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
 
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        for name in ("_runner_state", "_cache_state"):
-            state.pop(name, None)  # loaded models are never pickled
-        return state
+    def _check_input(self, X):
+        return _check_paths(X)
 
     def _check_params(self):
         if self.errors not in ("raise", "skip"):
             raise ValueError(f"errors must be 'raise' or 'skip', got {self.errors!r}")
-        if self.progress not in (True, False, "auto"):
-            raise ValueError(f"progress must be True, False or 'auto', got {self.progress!r}")
+        self._check_progress()
         if not 0 < self.min_duration <= self.target_duration <= self.max_duration:
             raise ValueError("need 0 < min_duration <= target_duration <= max_duration, got "
                              f"{self.min_duration}, {self.target_duration}, {self.max_duration}")
-
-    def _show_progress(self):
-        if self.progress == "auto":
-            return bool(getattr(sys.stderr, "isatty", lambda: False)())
-        return bool(self.progress)
 
     def _runner(self):
         params = (self.model, self.language, self.device, self.compute_type, self.cpu_threads,
@@ -217,12 +199,6 @@ class WhisperTranscriber(TransformerMixin, BaseEstimator):
             runner = WhisperRunner(self.model, self.language, self.device, self.compute_type,
                                    self.cpu_threads, self.beam_size, self.vad_threshold)
             state = self._runner_state = (params, runner)
-        return state[1]
-
-    def _cache(self):
-        state = getattr(self, "_cache_state", None)
-        if state is None or state[0] != self.cache:
-            state = self._cache_state = (self.cache, EmbeddingCache(self.cache))
         return state[1]
 
 
