@@ -65,13 +65,21 @@ class SegmentAttributionMixin:
 
         Examples
         --------
+        ``carriers`` marks the segments that hold the evidence for their
+        document's label; hiding them costs the true class more than hiding
+        the others.
+
         >>> from sklearn_hilbert import HilbertClassifier
         >>> from sklearn_hilbert.datasets import make_segment_data
-        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
-        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
-        >>> att = clf.fit(X, y).segment_attributions(X)
+        >>> X, y, carriers = make_segment_data(n_docs=60, n_segments=(3, 6), signal="text",
+        ...                                    return_carriers=True, random_state=0)
+        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=20, random_state=0)
+        >>> att = clf.fit(X, y).segment_attributions(X, target=y)
         >>> sorted(att), att["segment"].shape == X["mask"].shape
         (['audio', 'segment', 'text'], True)
+        >>> others = X["mask"] & ~carriers
+        >>> bool(att["segment"][carriers].mean() > att["segment"][others].mean())
+        True
         """
         return self._occlude(occlusion_attributions, X, target)
 
@@ -88,11 +96,16 @@ class SegmentAttributionMixin:
 
         Examples
         --------
+        Documents whose label lives in their audio only:
+
         >>> from sklearn_hilbert import HilbertClassifier
         >>> from sklearn_hilbert.datasets import make_segment_data
-        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
-        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
-        >>> {k: v.shape for k, v in clf.fit(X, y).modality_contributions(X).items()}
-        {'audio': (40,), 'text': (40,)}
+        >>> X, y = make_segment_data(n_docs=60, n_segments=(3, 6), signal="audio", random_state=0)
+        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=20, random_state=0)
+        >>> contributions = clf.fit(X, y).modality_contributions(X, target=y)
+        >>> {k: v.shape for k, v in contributions.items()}
+        {'audio': (60,), 'text': (60,)}
+        >>> bool(contributions["audio"].mean() > contributions["text"].mean())
+        True
         """
         return self._occlude(modality_occlusion, X, target)

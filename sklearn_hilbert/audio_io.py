@@ -124,11 +124,12 @@ def read_audio(path, start=None, end=None):
     >>> import os, tempfile
     >>> import numpy as np, soundfile as sf
     >>> from sklearn_hilbert.audio_io import read_audio
-    >>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
-    >>> sf.write(path, np.zeros((16000, 2)), 16000)
-    >>> samples, sr = read_audio(path, start=0.25, end=0.75)
-    >>> samples.shape, sr
-    ((8000,), 16000)
+    >>> left_only = np.c_[np.full(16000, 0.5), np.zeros(16000)]  # 1 s of stereo
+    >>> path = os.path.join(tempfile.mkdtemp(), "left.wav")
+    >>> sf.write(path, left_only, 16000)
+    >>> samples, sr = read_audio(path, start=0.25, end=0.75)  # the middle half second
+    >>> samples.shape, sr, float(samples.max())  # mono: the mean of the two channels
+    ((8000,), 16000, 0.25)
     """
     n_frames, sr = audio_info(path)
     if n_frames == 0:

@@ -93,17 +93,11 @@ def plot_attention(weights, path, title=None, segment_labels=None):
     weights : dict
         Encoder name (e.g. ``"audio"``, ``"text"``, ``"joint"``) -> weights of
         shape ``(n_segments,)`` over the document's real segments.
-    path : path-like
-        PNG file to write.
-    title : str, default=None
-        Figure title (e.g. document id, true and predicted label).
+    path, title
+        As in :func:`plot_roc_curves` (a title such as the document id, true
+        and predicted label); returns ``path``.
     segment_labels : list of str, default=None
         Short text under each segment (e.g. its first words).
-
-    Returns
-    -------
-    path : path-like
-        ``path``.
 
     Examples
     --------

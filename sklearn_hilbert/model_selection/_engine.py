@@ -137,15 +137,19 @@ def fit_models(jobs, *, n_jobs=None, max_stack=None, stack="auto", verbose=0):
 
     Examples
     --------
+    Each job has its own settings and its own data; these four models have
+    the same shapes, so they train together as one stacked network:
+
     >>> from sklearn_hilbert import HilbertClassifier
     >>> from sklearn_hilbert.datasets import make_segment_data
     >>> from sklearn_hilbert.model_selection import fit_models
-    >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
-    >>> clf = HilbertClassifier(d_model=8, proj_dim=8, max_epochs=2, random_state=0)
-    >>> models, _ = fit_models([(clf.set_params(lr=lr), X, y) for lr in (1e-3, 1e-2)],
-    ...                        stack=True)
-    >>> [m.predict_proba(X).shape for m in models]
-    [(40, 2), (40, 2)]
+    >>> data = {signal: make_segment_data(n_docs=40, n_segments=(3, 6), signal=signal,
+    ...                                   random_state=0) for signal in ("audio", "text")}
+    >>> jobs = [(HilbertClassifier(d_model=8, proj_dim=8, max_epochs=2, lr=lr, random_state=0),
+    ...          *data[signal]) for signal in data for lr in (1e-3, 1e-2)]
+    >>> models, seconds = fit_models(jobs, stack=True)
+    >>> [m.lr for m in models], models[0].predict_proba(data["audio"][0]).shape
+    ([0.001, 0.01, 0.001, 0.01], (40, 2))
     """
     jobs = [tuple(job) + (None,) * (4 - len(job)) for job in jobs]
     specs = [prepare(est, X, y, stack) for est, X, y, _ in jobs]
