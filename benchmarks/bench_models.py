@@ -56,6 +56,12 @@ CANDIDATES = {
     "+ segment fusion": {**PAPER, **_ADDITIONS, "segment_fusion": True},
     "+ pooled head": {**PAPER, **_ADDITIONS, "pooled_head": True},
     "+ both": {**PAPER, **_ADDITIONS, "segment_fusion": True, "pooled_head": True},
+    "+ interactions, path holdout": {**PAPER, **_ADDITIONS, "segment_fusion": True,
+                                      "pooled_head": True, "segment_interactions": 16,
+                                      "path_holdout": 0.2},
+    "+ interactions, path holdout 0.3": {**PAPER, **_ADDITIONS, "segment_fusion": True,
+                                          "pooled_head": True, "segment_interactions": 16,
+                                          "path_holdout": 0.3},
     "+ both, clip 1.0": {**PAPER, **_ADDITIONS, "segment_fusion": True, "pooled_head": True,
                          "max_grad_norm": 1.0},
 }
@@ -205,6 +211,10 @@ def main():
     parser.add_argument("--default-from", default=None,
                         help="selection results.jsonl: the 'default' row is the candidate chosen "
                              "there (for a run made before the package default was changed)")
+    parser.add_argument("--rows", nargs="+", default=None,
+                        help="fit only these rows; with --reuse, the others come from an earlier run")
+    parser.add_argument("--reuse", default=None,
+                        help="results.jsonl of an earlier run: rows not in --rows are taken from it")
     args = parser.parse_args()
     os.environ["OMP_NUM_THREADS"] = "1"
     seeds = args.seeds or ([100, 101, 102] if args.select else [0, 1, 2])
@@ -223,6 +233,8 @@ def main():
     rows = baselines + list(networks)
     jobs = [(f, n, s, row, networks.get(row, {}))
             for f, n, s, row in itertools.product(args.families, sizes, seeds, rows)]
+    if args.rows:
+        jobs = [job for job in jobs if job[3] in args.rows]
     jobs.sort(key=cost, reverse=True)  # longest first, for load balance
     out = Path(args.out) / ("selection" if args.select else "report")
     out.mkdir(parents=True, exist_ok=True)
@@ -231,6 +243,13 @@ def main():
         results = [json.loads(line) for line in Path(args.from_results).read_text().splitlines()]
     else:
         results = execute(jobs, args.jobs, args.gpu_jobs, n_test, epochs, out / "results.jsonl")
+        if args.reuse:  # the rows not refitted, as the earlier run measured them
+            earlier = [json.loads(line) for line in Path(args.reuse).read_text().splitlines()]
+            kept = [r for r in earlier if r["row"] in rows and r["row"] not in (args.rows or rows)
+                    and r["seed"] in seeds and r["n_docs"] in sizes]
+            results = kept + results
+            jobs = jobs + kept
+            (out / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in results))
     wall = time.time() - start
     missing = len(jobs) - len(results)
     if not args.from_results:
@@ -239,7 +258,9 @@ def main():
     all_rows = rows[:4] + ["best pooled logistic"] + rows[4:]
     command = "python benchmarks/bench_models.py" + (" --select" if args.select else "") + (
         " --quick" if args.quick else "") + f" --jobs {args.jobs}" + (
-        f" --gpu-jobs {args.gpu_jobs}" if args.gpu_jobs else "")
+        f" --gpu-jobs {args.gpu_jobs}" if args.gpu_jobs else "") + (
+        f" --rows {' '.join(repr(r) for r in args.rows)}" if args.rows else "") + (
+        " --reuse <earlier results.jsonl>" if args.reuse else "")
     header = [
         "## Model-evaluation suite (`benchmarks/bench_models.py`)" if not args.select
         else "## Selection of the default (seeds 100-102; not a result)",
@@ -250,6 +271,9 @@ def main():
          f"{args.jobs} CPU processes of one torch thread"
          + (f", {args.gpu_jobs} training the 400-document networks on the GPU. " if args.gpu_jobs
             else ". "))
+        + (f"Rows not in --rows ({', '.join(r for r in rows if r not in args.rows)}) are "
+           "reused from an earlier run of the same script and seeds (their code is unchanged). "
+           if args.reuse and args.rows else "")
         + (f"{missing} of {len(jobs)} fits did not finish in the time given (cells with fewer "
            "seeds say so: `n=`)." if missing else ""),
         "",

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._hyperparameters import PARAMETER_CONSTRAINTS
 from ._training_set import prepare_training
+from .nn.path_weights import fit_path_weights
 from ._validation import check_segment_tensors, n_features_of
 from .attribution import SegmentAttributionMixin
 from .nn.net import make_net
@@ -55,8 +56,13 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         features drown the rest.
     segment_fusion : bool, default=True
         Add a mean-pooled MLP of each segment's ``[audio; text]`` to ``h_j`` (not in the paper).
-    pooled_head : bool, default=False
+    pooled_head : bool, default=True
         Add a linear map of pooled segment means and stds to the logits (not in the paper).
+    segment_interactions : int, default=16
+        Rank of a path that adds to the logits the share of segments in which
+        an audio detector and a text detector fire together (features centred
+        on their document; not in the paper; 0 turns it off; see
+        :class:`~sklearn_hilbert.nn.side_paths.SegmentInteractions`).
     temperature : float, default=0.5
         Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
     contrastive : {"dual", "pairwise"} or None, default="dual"
@@ -101,6 +107,17 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
     validation_fraction : float or None, default=None
         Fraction of the training documents held out (stratified) for early
         stopping on the validation cross-entropy.  None trains for ``max_epochs``.
+    path_holdout : float in (0, 1) or None, default=0.2
+        Fraction of the training documents held out of training (stratified,
+        before ``validation_fraction`` and resampling) on which one
+        non-negative weight per logit path (the attention network's head,
+        ``pooled_head``, ``segment_interactions``) is fitted after training,
+        by class-weighted cross-entropy (stacking; see
+        :mod:`sklearn_hilbert.nn.path_weights`).  It keeps a path that has
+        memorised its training documents from drowning one that generalises.
+        The fitted weights are ``path_weights_``.  None sums the paths, and so
+        does a training set in which some class has fewer than
+        ``2 / path_holdout`` documents (too few to leave two out).
     patience : int, default=10
         Epochs without improvement of ``valid_ce`` before stopping; the best
         epoch's weights are restored.
@@ -137,6 +154,10 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         Device the network was trained on.
     prior_shift_ : ndarray of shape (n_classes,)
         Offsets added to the logits (zeros unless ``prior_correction``).
+    path_weights_ : dict
+        Weight of each logit path (``"network"``, ``"pooled"``,
+        ``"interactions"``) fitted on the ``path_holdout`` documents; all 1 when
+        none were held out.
 
     See Also
     --------
@@ -169,7 +190,8 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         segment_dropout=0.5,
         standardize=True,
         segment_fusion=True,
-        pooled_head=False,
+        pooled_head=True,
+        segment_interactions=16,
         temperature=0.5,
         contrastive="dual",
         head="moe",
@@ -188,6 +210,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         prior_correction=True,
         sampler=None,
         validation_fraction=None,
+        path_holdout=0.2,
         patience=10,
         random_state=None,
         n_seeds=1,
@@ -206,6 +229,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         self.standardize = standardize
         self.segment_fusion = segment_fusion
         self.pooled_head = pooled_head
+        self.segment_interactions = segment_interactions
         self.temperature = temperature
         self.contrastive = contrastive
         self.head = head
@@ -224,6 +248,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         self.prior_correction = prior_correction
         self.sampler = sampler
         self.validation_fraction = validation_fraction
+        self.path_holdout = path_holdout
         self.patience = patience
         self.random_state = random_state
         self.n_seeds = n_seeds
@@ -254,7 +279,7 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
             expert_hidden=tuple(self.expert_hidden), head_hidden=tuple(self.head_hidden),
             head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
             project=project, input_stats=input_stats, segment_fusion=self.segment_fusion,
-            pooled_head=self.pooled_head,
+            pooled_head=self.pooled_head, segment_interactions=self.segment_interactions,
         )
         loss_params = dict(
             weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,
@@ -291,13 +316,36 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         with seeded(prep.seed, self.device_):
             net = self._build_net(len(prep.y), prep.class_weight, prep.valid, prep.input_stats)
             net.fit(prep.X, prep.y)
-        return self._set_fitted(net)
+        return self._set_fitted(net, prepared=prep)
 
-    def _set_fitted(self, net, nets=None):
+    def _set_fitted(self, net, nets=None, prepared=None):
+        if prepared is not None and prepared.holdout is not None:
+            self._weigh_paths(net, prepared.holdout, prepared.class_weight)
+        self.path_weights_ = dict(zip(net.module_.paths, net.module_.path_weights.tolist()))
         self.net_, self.nets_ = net, [net] if nets is None else list(nets)
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
         return self
+
+    def _weigh_paths(self, net, holdout, class_weight):
+        """Fit ``net``'s path weights on the held-out documents (``path_holdout``)."""
+        X, y = holdout.X, holdout.y
+        net.module_.eval()
+        with seeded(0, self.device_), torch.inference_mode():
+            path_logits = torch.cat([reps["path_logits"].cpu()
+                                     for _, reps in net.forward_iter(X, training=False)])
+        # fitted to what predict_proba returns: with prior_correction, the probabilities at the
+        # training frequencies (unweighted cross-entropy, logits + prior_shift_); without it,
+        # the class-weighted objective of training
+        if self.prior_correction:
+            class_weight, offset = None, torch.as_tensor(self.prior_shift_)
+        else:
+            offset = None
+        weights, bias = fit_path_weights(
+            path_logits, torch.as_tensor(y),
+            None if class_weight is None else torch.as_tensor(class_weight), offset)
+        net.module_.path_weights.copy_(weights)
+        net.module_.path_bias.copy_(bias)
 
     # -------------------------------------------------------------- predict
     def _check_X(self, X):

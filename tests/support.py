@@ -62,7 +62,8 @@ def hilbert_module(d_audio, d_text, n_classes, **settings):
     defaults = HilbertClassifier().get_params()
     params = {k: defaults[k] for k in ("d_model", "n_heads", "proj_dim", "n_experts",
                                        "expert_hidden", "head_hidden", "head", "dropout",
-                                       "segment_dropout", "segment_fusion", "pooled_head")}
+                                       "segment_dropout", "segment_fusion", "pooled_head",
+                                       "segment_interactions")}
     params["project"] = True
     params.update(settings)
     return HilbertModule(d_audio, d_text, n_classes, **params)

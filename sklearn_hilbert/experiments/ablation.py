@@ -25,6 +25,8 @@ PAPER = {
     "segment_dropout": 0.0,
     "segment_fusion": False,
     "pooled_head": False,
+    "segment_interactions": 0,
+    "path_holdout": None,
     "cka": "linear",
     "mi_form": "abs",
 }

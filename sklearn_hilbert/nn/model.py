@@ -13,7 +13,7 @@ from .layers import (
     SharedProjector,
     mlp,
 )
-from .side_paths import PooledStatisticsHead, SegmentFusion
+from .side_paths import PooledStatisticsHead, SegmentFusion, SegmentInteractions
 
 
 class HilbertModule(nn.Module):
@@ -59,6 +59,10 @@ class HilbertModule(nn.Module):
         Add a linear map of the pooled mean and std of the standardised segment
         features to the logits (not in the paper; see
         :class:`~sklearn_hilbert.nn.side_paths.PooledStatisticsHead`).
+    segment_interactions : int, default=0
+        Rank of a path that adds to the logits the mean-pooled products of
+        per-modality segment detectors (0: no such path; not in the paper; see
+        :class:`~sklearn_hilbert.nn.side_paths.SegmentInteractions`).
     input_stats : dict or None, default=None
         ``{"audio": (mean, scale), "text": (mean, scale)}`` per-feature statistics;
         inputs are standardised as ``(x - mean) / scale`` before the projection.
@@ -96,6 +100,7 @@ class HilbertModule(nn.Module):
         project,
         segment_fusion,
         pooled_head,
+        segment_interactions=0,
         input_stats=None,
     ):
         super().__init__()
@@ -127,14 +132,26 @@ class HilbertModule(nn.Module):
         self.pooled_head = (
             PooledStatisticsHead(d_audio, d_text, n_classes, dropout) if pooled_head else None
         )
+        self.segment_interactions = (
+            SegmentInteractions(d_audio, d_text, n_classes, segment_interactions, dropout)
+            if segment_interactions else None
+        )
+        #: names of the paths whose logits are summed, in the order of ``path_weights``
+        self.paths = ("network", *(["pooled"] if pooled_head else []),
+                      *(["interactions"] if segment_interactions else []))
+        # weight of each path's logits: 1 (a plain sum) unless fitted on held-out documents
+        # (:func:`~sklearn_hilbert.nn.path_weights.fit_path_weights`); a buffer, not trained
+        self.register_buffer("path_weights", torch.ones(len(self.paths)))
+        self.register_buffer("path_bias", torch.zeros(n_classes))
 
     def forward(self, audio, text, mask):
         """Return ``(logits, representations)``.
 
         ``representations`` holds the document vectors ``h_audio``, ``h_text``,
         ``h_joint``, their projections ``z_*`` (when ``project``), the MoE
-        gate probabilities ``gate`` (MoE head only) and the pooling weights
-        ``attention_*`` ``(B, S)``.
+        gate probabilities ``gate`` (MoE head only), the pooling weights
+        ``attention_*`` ``(B, S)`` and the logits of each path ``path_logits``
+        ``(B, n_paths, n_classes)`` (their ``path_weights``-weighted sum plus ``path_bias`` is ``logits``).
         """
         mask = mask.bool()
         if self.training:
@@ -162,7 +179,11 @@ class HilbertModule(nn.Module):
         mixed, gate = self.experts(torch.cat([h_a, h_t, h_j], dim=-1))
         if gate is not None:
             reps["gate"] = gate
-        logits = self.classifier(mixed)
+        paths = [self.classifier(mixed)]
         if self.pooled_head is not None:
-            logits = logits + self.pooled_head(audio, text, mask)
+            paths.append(self.pooled_head(audio, text, mask))
+        if self.segment_interactions is not None:
+            paths.append(self.segment_interactions(audio, text, mask))
+        reps["path_logits"] = torch.stack(paths, dim=1)
+        logits = torch.einsum("bpc,p->bc", reps["path_logits"], self.path_weights) + self.path_bias
         return logits, reps

@@ -1,4 +1,4 @@
-"""Two optional paths beside the paper's network (off in the paper's configurations).
+"""Optional paths beside the paper's network (off in the paper's configurations).
 
 - :class:`SegmentFusion`: an MLP on each segment's own ``[x_a; x_t]``, mean-pooled
   over the real segments, added to the joint document vector ``h_j``.  It lets the
@@ -71,3 +71,72 @@ class PooledStatisticsHead(nn.Module):
     def forward(self, audio, text, mask):
         stats = torch.cat([pooled_statistics(audio, mask), pooled_statistics(text, mask)], dim=-1)
         return self.linear(self.dropout(stats))
+
+
+def centred_on_document(x, mask):
+    """``x (B, S, d)`` minus each document's mean over its real segments; padding stays 0.
+
+    The document's own offset (its speaker, channel or topic) leaves each segment, the
+    way cepstral mean normalisation removes a recording's channel.
+
+    Examples
+    --------
+    >>> import torch
+    >>> x = torch.tensor([[[1.0], [3.0], [7.0]]])
+    >>> centred_on_document(x, torch.tensor([[True, True, False]]))[0, :, 0].tolist()
+    [-1.0, 1.0, 0.0]
+    """
+    return (x - masked_mean(x, mask).unsqueeze(1)) * mask.unsqueeze(-1).to(x.dtype)
+
+
+class SegmentInteractions(nn.Module):
+    """Logit offsets from co-occurring segment events of the two modalities.
+
+    ``W mean_i [sigmoid(A a~_i) * sigmoid(T t~_i)] + b`` where ``a~_i``, ``t~_i``
+    are segment ``i``'s (standardised) audio and text features centred on the
+    mean of their document (:func:`centred_on_document`).  Each of the
+    ``rank`` pairs of detectors ``(A_k, T_k)`` fires on segments where an
+    audio pattern and a text pattern occur *together*; the mean over segments
+    is the share of such segments.  This is low-rank multiplicative (bilinear)
+    fusion at the segment level (Kim et al., 2017, "Hadamard product for
+    low-rank bilinear pooling") with a sigmoid on each factor.  ``W`` and
+    ``b`` start at zero, so the path changes no initial output.
+
+    Parameters
+    ----------
+    d_audio, d_text : int
+        Widths of the segment features.
+    n_classes : int
+        Number of logits.
+    rank : int, default=16
+        Number of detector pairs.
+    dropout : float, default=0.0
+        Dropout on the pooled shares.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_hilbert.nn.side_paths import SegmentInteractions
+    >>> path = SegmentInteractions(d_audio=6, d_text=5, n_classes=3, rank=4)
+    >>> mask = torch.tensor([[True, True, False]])
+    >>> path(torch.randn(1, 3, 6), torch.randn(1, 3, 5), mask).tolist()  # starts at zero
+    [[0.0, 0.0, 0.0]]
+    """
+
+    def __init__(self, d_audio, d_text, n_classes, rank=16, dropout=0.0):
+        super().__init__()
+        self.audio = nn.Linear(d_audio, rank)
+        self.text = nn.Linear(d_text, rank)
+        self.dropout = nn.Dropout(dropout)
+        self.linear = nn.Linear(rank, n_classes)
+        nn.init.zeros_(self.linear.weight)
+        nn.init.zeros_(self.linear.bias)
+
+    def shares(self, audio, text, mask):
+        """Per-document share of segments where each detector pair fires together ``(B, rank)``."""
+        fired = (torch.sigmoid(self.audio(centred_on_document(audio, mask)))
+                 * torch.sigmoid(self.text(centred_on_document(text, mask))))
+        return masked_mean(fired, mask)
+
+    def forward(self, audio, text, mask):
+        return self.linear(self.dropout(self.shares(audio, text, mask)))

@@ -1,0 +1,97 @@
+"""Weigh the network's logit paths on documents held out of training (stacking).
+
+:class:`~sklearn_hilbert.nn.HilbertModule` sums the logits of up to three
+paths: the attention network's head, the pooled-statistics head and the
+segment-interaction path.  Trained together on a few hundred documents, the
+attention network can memorise its training documents: on a task it cannot
+learn, its logits on new documents are then large and random, and they drown
+a side path that has learned the task.  Which path to trust can only be seen on
+documents the network has not trained on; :func:`fit_path_weights` fits one
+non-negative weight per path there, by class-weighted cross-entropy (the
+training objective), the way stacking fits a combiner on out-of-sample
+predictions.
+"""
+
+import torch
+from torch.nn import functional as F
+
+#: Largest weight a path can get (a guard against one held-out document deciding a scale).
+MAX_WEIGHT = 50.0
+#: L2 penalty on the class biases (a few held-out documents per class must not set them alone).
+BIAS_PENALTY = 1e-2
+#: L2 penalty on the combined logits (centred over classes, mean over documents): it makes
+#: the weights unique where the cross-entropy is flat, and a path whose scale the held-out
+#: documents barely support is not blown up.
+LOGIT_PENALTY = 1e-2
+
+
+def fit_path_weights(path_logits, y, class_weight=None, offset=None, max_iter=100):
+    """Non-negative path weights and class biases minimising the cross-entropy of
+    ``sum_p w_p logits_p + b``.
+
+    A path's logits carry their own class offsets, learnt next to the other paths;
+    the free bias ``b`` lets a path be scaled without scaling its offsets.
+
+    Parameters
+    ----------
+    path_logits : Tensor of shape (n, n_paths, n_classes)
+        Each held-out document's logits from each path.
+    y : Tensor of shape (n,)
+        Encoded labels of the held-out documents.
+    class_weight : Tensor of shape (n_classes,) or None, default=None
+        Class weights of the cross-entropy.
+    offset : Tensor of shape (n_classes,) or None, default=None
+        Fixed logit offsets added before the cross-entropy (the classifier's
+        ``prior_shift_``: the weights are then fitted to the probabilities
+        ``predict_proba`` returns).
+    max_iter : int, default=100
+        L-BFGS iterations.
+
+    Returns
+    -------
+    weights : Tensor of shape (n_paths,)
+        Weights in ``[0, MAX_WEIGHT]``, float32.
+    bias : Tensor of shape (n_classes,)
+        Class biases (mean zero), float32.
+
+    Examples
+    --------
+    A path that predicts the held-out labels keeps its weight; a path of noise
+    that is confident anyway loses it:
+
+    >>> import torch
+    >>> from sklearn_hilbert.nn.path_weights import fit_path_weights
+    >>> g = torch.Generator().manual_seed(0)
+    >>> y = torch.arange(60) % 3
+    >>> useful = 2.0 * F.one_hot(y, 3).float() + torch.randn(60, 3, generator=g)
+    >>> noise = 5.0 * torch.randn(60, 3, generator=g)
+    >>> w, b = fit_path_weights(torch.stack([noise, useful], dim=1), y)
+    >>> bool(w[0] < 0.05), bool(w[1] > 0.5)
+    (True, True)
+    """
+    path_logits = path_logits.detach().double()
+    weight = None if class_weight is None else torch.as_tensor(class_weight).double()
+    offset = 0.0 if offset is None else torch.as_tensor(offset).double()
+    # w = MAX_WEIGHT * sigmoid(theta): non-negative and bounded; theta = 0 is far from 1, so
+    # start at w = 1
+    start = torch.logit(torch.tensor(1.0 / MAX_WEIGHT, dtype=torch.float64))
+    theta = torch.full((path_logits.shape[1],), float(start), dtype=torch.float64,
+                       requires_grad=True)
+    bias = torch.zeros(path_logits.shape[2], dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.LBFGS([theta, bias], max_iter=max_iter,
+                                  line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        w = MAX_WEIGHT * torch.sigmoid(theta)
+        combined = torch.einsum("npc,p->nc", path_logits, w) + bias
+        centred = combined - combined.mean(dim=1, keepdim=True)
+        loss = (F.cross_entropy(combined + offset, y, weight=weight)
+                + BIAS_PENALTY * bias.square().sum()
+                + LOGIT_PENALTY * centred.square().sum(dim=1).mean())
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    bias = bias.detach()
+    return (MAX_WEIGHT * torch.sigmoid(theta)).detach().float(), (bias - bias.mean()).float()

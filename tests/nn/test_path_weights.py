@@ -1,0 +1,50 @@
+"""fit_path_weights: stacking the network's logit paths on held-out documents."""
+
+import torch
+from hypothesis import given, settings, strategies as st
+from torch.nn import functional as F
+
+from sklearn_hilbert.nn.path_weights import MAX_WEIGHT, fit_path_weights
+
+
+def _ce(path_logits, y, w, b, weight=None):
+    return float(F.cross_entropy(torch.einsum("npc,p->nc", path_logits.double(), w.double())
+                                 + b.double(), y, weight=weight))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**16), n_paths=st.integers(1, 3), n=st.integers(6, 80),
+       scale=st.floats(0.01, 20.0))
+def test_fitted_weights_never_do_worse_than_the_plain_sum(seed, n_paths, n, scale):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % 3
+    logits = scale * torch.randn(n, n_paths, 3, generator=g)
+    w, b = fit_path_weights(logits, y)
+    assert w.shape == (n_paths,) and b.shape == (3,)
+    assert ((w >= 0) & (w <= MAX_WEIGHT)).all()
+    assert abs(float(b.sum())) < 1e-5
+    plain = _ce(logits, y, torch.ones(n_paths), torch.zeros(3))
+    assert _ce(logits, y, w, b) <= plain + 1e-3 + 1e-2 * float(b.square().sum())
+
+
+def test_a_memorising_path_is_turned_down_and_a_small_honest_one_up():
+    """The situation of issue 10: a path of large random logits (a network that memorised
+    its training documents) beside a path of small logits that carry the label."""
+    g = torch.Generator().manual_seed(1)
+    y = torch.tensor([0] * 48 + [1] * 24 + [2] * 8)
+    honest = 0.1 * F.one_hot(y, 3).float() + 0.05 * torch.randn(80, 3, generator=g)
+    memorised = 2.0 * torch.randn(80, 3, generator=g)
+    weight = torch.tensor([80 / (3 * 48), 80 / (3 * 24), 80 / (3 * 8)])
+    w, b = fit_path_weights(torch.stack([memorised, honest], dim=1), y, weight)
+    assert w[0] < 0.1, w
+    assert w[1] > 5.0, w
+    assert _ce(torch.stack([memorised, honest], 1), y, w, b, weight.double()) < 0.8
+
+
+def test_class_biases_let_a_path_scale_without_its_offsets():
+    # the path's logits carry a constant class offset that is wrong on these documents
+    y = torch.arange(30) % 2
+    path = 0.5 * F.one_hot(y, 2).float() + torch.tensor([3.0, 0.0])
+    w, b = fit_path_weights(path[:, None, :], y)
+    proba = torch.softmax(w * path + b, dim=1)
+    assert (proba.argmax(dim=1) == y).all()
