@@ -114,8 +114,11 @@ def check_segment_tensors(X, *, modalities=("audio", "text"), allow_empty_docume
                 f"'{key}' holds NaN or infinite values in document {doc}, segment {seg} "
                 f"({int(bad.sum())} bad segment(s) in all)."
             )
-        # padding must not leak: zero it whatever the caller put there
-        arr[~mask] = 0.0
+        # padding must not leak: zero it whatever the caller put there, in a copy (the
+        # caller's array, possibly read-only, is never written to)
+        if np.any(arr[~mask]):
+            arr = arr.copy()
+            arr[~mask] = 0.0
         out[key] = arr
     if not allow_empty_documents:
         empty = np.flatnonzero(~mask.any(axis=1))

@@ -69,6 +69,20 @@ def test_nan_in_padding_is_ignored():
     assert np.isfinite(clf.predict_proba(X)).all()
 
 
+def test_the_callers_arrays_are_never_written_to():
+    """Padding is zeroed in a copy: the caller's arrays keep their values, and read-only
+    (memory-mapped) arrays are accepted."""
+    X = segs()
+    X["audio"][:, -1] = 7.0  # padding position
+    before = {k: v.copy() for k, v in X.items()}
+    for v in X.values():
+        v.setflags(write=False)
+    clf = HilbertClassifier(random_state=0, **TINY).fit(X, Y)
+    assert np.isfinite(clf.predict_proba(X)).all()
+    for k in X:
+        np.testing.assert_array_equal(X[k], before[k])
+
+
 @pytest.mark.parametrize(
     "y, message",
     [
