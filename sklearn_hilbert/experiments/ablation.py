@@ -3,7 +3,8 @@
 The paper's rows (``Transfer``, ``Transfer+MoE``, ``Contrastive+MoE``,
 ``HILBERT``) are the paper's network and losses exactly: none of this
 package's additions (segment dropout, segment fusion, the pooled-statistics
-head, the debiased CKA, the one-sided MI balance).  ``DualC only`` is the
+head, the segment-interaction path, held-out path weights, the debiased CKA, the
+one-sided MI balance).  ``DualC only`` is the
 joint-centric contrastive loss alone (no CKA/MI), which the paper's text also
 calls "Contrastive + MoE".  ``default`` is ``HilbertClassifier()`` as it is.
 All rows share every training setting (epochs, optimiser, class weights,
