@@ -24,6 +24,12 @@ def _as_numpy(value):
     return np.asarray(value)
 
 
+def _writable(arr):
+    """``arr`` as a C-contiguous array torch can wrap: read-only arrays are copied."""
+    arr = np.ascontiguousarray(arr)
+    return arr if arr.flags.writeable else arr.copy()
+
+
 def check_segment_tensors(X, *, modalities=("audio", "text"), allow_empty_documents=False):
     """Validate segment tensors and return them as a :class:`~skorch.helper.SliceDict`.
 
@@ -88,7 +94,8 @@ def check_segment_tensors(X, *, modalities=("audio", "text"), allow_empty_docume
         if not np.all(np.isin(mask, (0, 1))):
             raise ValueError("'mask' must be boolean (or 0/1); got other values.")
         mask = mask.astype(bool)
-    out = {"mask": np.ascontiguousarray(mask)}
+    # torch cannot wrap a read-only array (memmaps opened "r"): those are copied
+    out = {"mask": _writable(mask)}
     for key in modalities:
         arr = _as_numpy(X[key])
         if arr.ndim != 3:
@@ -119,6 +126,7 @@ def check_segment_tensors(X, *, modalities=("audio", "text"), allow_empty_docume
         if np.any(arr[~mask]):
             arr = arr.copy()
             arr[~mask] = 0.0
+        arr = _writable(arr)
         out[key] = arr
     if not allow_empty_documents:
         empty = np.flatnonzero(~mask.any(axis=1))

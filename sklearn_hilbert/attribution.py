@@ -1,7 +1,9 @@
-"""Segment attributions of :class:`~sklearn_hilbert.HilbertClassifier` (occlusion).
+"""What a fitted :class:`~sklearn_hilbert.HilbertClassifier` looks at and learns.
 
-The methods live in :class:`SegmentAttributionMixin`, which the classifier
-inherits; the tensor work is :mod:`sklearn_hilbert.nn.attribution`.
+:class:`SegmentAttributionMixin` (segment and modality attributions by occlusion;
+the tensor work is :mod:`sklearn_hilbert.nn.attribution`) and
+:class:`NetworkInspectionMixin` (attention weights, document embeddings); the
+classifier inherits both.
 """
 
 import numpy as np
@@ -109,3 +111,70 @@ class SegmentAttributionMixin:
         True
         """
         return self._occlude(modality_occlusion, X, target)
+
+
+class NetworkInspectionMixin:
+    """``attention_weights`` and ``embed`` of a fitted HILBERT classifier.
+
+    Needs ``_forward`` (eval-mode ``(logits, representations)`` per batch), as
+    :class:`~sklearn_hilbert.HilbertClassifier` has.
+    """
+
+    def _collect(self, X, keys):
+        outs = [out[1] for out in self._forward(X)]
+        return {k: torch.cat([o[k] for o in outs]).cpu().numpy() for k in keys}
+
+    def attention_weights(self, X):
+        """Attention-pooling weights over segments: which segments each encoder looked at.
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+
+        Returns
+        -------
+        weights : dict of ndarray of shape (n, S)
+            ``"audio"``, ``"text"`` and ``"joint"``; zero on padding, rows sum to 1.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_hilbert import HilbertClassifier
+        >>> from sklearn_hilbert.datasets import make_segment_data
+        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
+        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
+        >>> w = clf.fit(X, y).attention_weights(X)
+        >>> sorted(w), bool(np.allclose(w["joint"].sum(axis=1), 1.0))
+        (['audio', 'joint', 'text'], True)
+        >>> bool((w["text"][~X["mask"]] == 0).all())
+        True
+        """
+        w = self._collect(X, [f"attention_{m}" for m in ("audio", "text", "joint")])
+        return {k.removeprefix("attention_"): v for k, v in w.items()}
+
+    def embed(self, X):
+        """Document representations learned by the network.
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+
+        Returns
+        -------
+        embeddings : dict of ndarray
+            ``"audio"``, ``"text"``, ``"joint"``: the pooled document vectors
+            ``h_*`` of shape (n, d_model).
+
+        Examples
+        --------
+        >>> from sklearn_hilbert import HilbertClassifier
+        >>> from sklearn_hilbert.datasets import make_segment_data
+        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
+        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
+        >>> {k: v.shape for k, v in clf.fit(X, y).embed(X).items()}
+        {'audio': (40, 16), 'text': (40, 16), 'joint': (40, 16)}
+        """
+        h = self._collect(X, [f"h_{m}" for m in ("audio", "text", "joint")])
+        return {k.removeprefix("h_"): v for k, v in h.items()}

@@ -9,14 +9,15 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._hyperparameters import PARAMETER_CONSTRAINTS
 from ._training_set import prepare_training
-from .nn.path_weights import fit_path_weights
+from .nn.path_weights import weigh_net_paths
 from ._validation import check_segment_tensors, n_features_of
-from .attribution import SegmentAttributionMixin
+from .attribution import NetworkInspectionMixin, SegmentAttributionMixin
 from .nn.net import make_net
 from .nn.training import seeded
 
 
-class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator):
+class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, ClassifierMixin,
+                        BaseEstimator):
     """HILBERT: attention over segments, joint-centric contrastive alignment, MoE head.
 
     Takes the segment tensors of :class:`~sklearn_hilbert.FrozenEncoderTransformer`
@@ -329,23 +330,14 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
 
     def _weigh_paths(self, net, holdout, class_weight):
         """Fit ``net``'s path weights on the held-out documents (``path_holdout``)."""
-        X, y = holdout.X, holdout.y
-        net.module_.eval()
-        with seeded(0, self.device_), torch.inference_mode():
-            path_logits = torch.cat([reps["path_logits"].cpu()
-                                     for _, reps in net.forward_iter(X, training=False)])
         # fitted to what predict_proba returns: with prior_correction, the probabilities at the
         # training frequencies (unweighted cross-entropy, logits + prior_shift_); without it,
         # the class-weighted objective of training
         if self.prior_correction:
-            class_weight, offset = None, torch.as_tensor(self.prior_shift_)
+            class_weight, offset = None, self.prior_shift_
         else:
             offset = None
-        weights, bias = fit_path_weights(
-            path_logits, torch.as_tensor(y),
-            None if class_weight is None else torch.as_tensor(class_weight), offset)
-        net.module_.path_weights.copy_(weights)
-        net.module_.path_bias.copy_(bias)
+        weigh_net_paths(net, holdout.X, holdout.y, class_weight, offset, self.device_)
 
     # -------------------------------------------------------------- predict
     def _check_X(self, X):
@@ -405,33 +397,6 @@ class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseEstimator)
         """Most probable class of each document."""
         proba = self.predict_proba(X)  # checks fitted first
         return self.classes_[np.argmax(proba, axis=1)]
-
-    def _collect(self, X, keys):
-        outs = [out[1] for out in self._forward(X)]
-        return {k: torch.cat([o[k] for o in outs]).cpu().numpy() for k in keys}
-
-    def attention_weights(self, X):
-        """Attention-pooling weights over segments: which segments each encoder looked at.
-
-        Returns
-        -------
-        weights : dict of ndarray of shape (n, S)
-            ``"audio"``, ``"text"`` and ``"joint"``; zero on padding, rows sum to 1.
-        """
-        w = self._collect(X, [f"attention_{m}" for m in ("audio", "text", "joint")])
-        return {k.removeprefix("attention_"): v for k, v in w.items()}
-
-    def embed(self, X):
-        """Document representations learned by the network.
-
-        Returns
-        -------
-        embeddings : dict of ndarray
-            ``"audio"``, ``"text"``, ``"joint"``: the pooled document vectors
-            ``h_*`` of shape (n, d_model).
-        """
-        h = self._collect(X, [f"h_{m}" for m in ("audio", "text", "joint")])
-        return {k.removeprefix("h_"): v for k, v in h.items()}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -15,6 +15,8 @@ predictions.
 import torch
 from torch.nn import functional as F
 
+from .training import seeded
+
 #: Largest weight a path can get (a guard against one held-out document deciding a scale).
 MAX_WEIGHT = 50.0
 #: L2 penalty on the class biases (a few held-out documents per class must not set them alone).
@@ -95,3 +97,40 @@ def fit_path_weights(path_logits, y, class_weight=None, offset=None, max_iter=10
     optimizer.step(closure)
     bias = bias.detach()
     return (MAX_WEIGHT * torch.sigmoid(theta)).detach().float(), (bias - bias.mean()).float()
+
+
+def weigh_net_paths(net, X, y, class_weight=None, offset=None, device="cpu"):
+    """Fit the path weights of a fitted skorch ``net`` on held-out documents, in place.
+
+    Collects each document's ``path_logits`` in eval mode, then sets the module's
+    ``path_weights`` and ``path_bias`` buffers from :func:`fit_path_weights`.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A fitted net whose module is a :class:`~sklearn_hilbert.nn.HilbertModule`.
+    X : mapping
+        Segment tensors of the held-out documents.
+    y : array-like of shape (n,)
+        Their encoded labels.
+    class_weight, offset : array-like of shape (n_classes,) or None, default=None
+        As in :func:`fit_path_weights`.
+    device : str, default="cpu"
+        The net's device (its generator is forked while the logits are collected).
+
+    Returns
+    -------
+    net : skorch.NeuralNet
+        The same net.
+    """
+    net.module_.eval()
+    with seeded(0, device), torch.inference_mode():
+        path_logits = torch.cat([reps["path_logits"].cpu()
+                                 for _, reps in net.forward_iter(X, training=False)])
+    weights, bias = fit_path_weights(
+        path_logits, torch.as_tensor(y),
+        None if class_weight is None else torch.as_tensor(class_weight),
+        None if offset is None else torch.as_tensor(offset))
+    net.module_.path_weights.copy_(weights)
+    net.module_.path_bias.copy_(bias)
+    return net
