@@ -130,7 +130,8 @@ class NetworkInspectionMixin:
         Parameters
         ----------
         X : mapping
-            Segment tensors.
+            Segment tensors of the documents to look into (``audio``, ``text``,
+            ``mask``).
 
         Returns
         -------
@@ -159,22 +160,22 @@ class NetworkInspectionMixin:
         Parameters
         ----------
         X : mapping
-            Segment tensors.
+            Segment tensors; each document gets one vector per encoder.
 
         Returns
         -------
         embeddings : dict of ndarray
-            ``"audio"``, ``"text"``, ``"joint"``: the pooled document vectors
-            ``h_*`` of shape (n, d_model).
+            ``"audio"``, ``"text"``, ``"joint"``: the pooled document vectors ``h_*``
+            of shape (n, d_model), e.g. for a plot or another model.
 
         Examples
         --------
-        >>> from sklearn_hilbert import HilbertClassifier
         >>> from sklearn_hilbert.datasets import make_segment_data
-        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), random_state=0)
-        >>> clf = HilbertClassifier(d_model=16, proj_dim=16, max_epochs=2, random_state=0)
-        >>> {k: v.shape for k, v in clf.fit(X, y).embed(X).items()}
-        {'audio': (40, 16), 'text': (40, 16), 'joint': (40, 16)}
+        >>> from sklearn_hilbert import HilbertClassifier
+        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), signal="text", random_state=1)
+        >>> h = HilbertClassifier(d_model=8, max_epochs=2, random_state=0).fit(X, y).embed(X)
+        >>> sorted(h), h["joint"].shape
+        (['audio', 'joint', 'text'], (40, 8))
         """
         h = self._collect(X, [f"h_{m}" for m in ("audio", "text", "joint")])
         return {k.removeprefix("h_"): v for k, v in h.items()}
