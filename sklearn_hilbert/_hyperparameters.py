@@ -1,6 +1,8 @@
 """The hyperparameter constraints of :class:`~sklearn_hilbert.HilbertClassifier`.
 
-scikit-learn's ``_validate_params`` checks every parameter against them at ``fit``.
+scikit-learn's ``_validate_params`` checks every parameter against them at ``fit``;
+:func:`check_network_shapes` checks what a constraint cannot say (one parameter
+against another, the items of a tuple).
 """
 
 from numbers import Integral, Real
@@ -48,3 +50,27 @@ PARAMETER_CONSTRAINTS = {
     "verbose": ["verbose"],
     "callbacks": [list, None],
 }
+
+
+def check_network_shapes(estimator):
+    """Raise a ``ValueError`` naming the parameter when the network's sizes do not fit.
+
+    ``d_model`` must be divisible by ``n_heads``; ``expert_hidden`` and
+    ``head_hidden`` must be non-empty tuples of positive ints.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert import HilbertClassifier
+    >>> check_network_shapes(HilbertClassifier(d_model=30, n_heads=4))
+    Traceback (most recent call last):
+    ...
+    ValueError: d_model=30 must be divisible by n_heads=4.
+    """
+    if estimator.d_model % estimator.n_heads:
+        raise ValueError(
+            f"d_model={estimator.d_model} must be divisible by n_heads={estimator.n_heads}."
+        )
+    for name in ("expert_hidden", "head_hidden"):
+        sizes = getattr(estimator, name)
+        if not sizes or not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(f"{name} must be a non-empty tuple of positive ints, got {sizes!r}.")

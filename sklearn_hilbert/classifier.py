@@ -1,13 +1,11 @@
 """``HilbertClassifier``: the HILBERT network as a scikit-learn classifier."""
 
-from numbers import Integral
-
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._hyperparameters import PARAMETER_CONSTRAINTS
+from ._hyperparameters import PARAMETER_CONSTRAINTS, check_network_shapes
 from ._training_set import prepare_training
 from .nn.path_weights import weigh_net_paths
 from ._validation import check_segment_tensors, n_features_of
@@ -260,14 +258,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     # ------------------------------------------------------------------ fit
     def _check_params(self):
         self._validate_params()
-        if self.d_model % self.n_heads:
-            raise ValueError(
-                f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}."
-            )
-        for name in ("expert_hidden", "head_hidden"):
-            sizes = getattr(self, name)
-            if not sizes or not all(isinstance(s, Integral) and s > 0 for s in sizes):
-                raise ValueError(f"{name} must be a non-empty tuple of positive ints, got {sizes!r}.")
+        check_network_shapes(self)
 
     def _build_net(self, n_train, class_weight, valid_dataset, input_stats):
         project = bool(self.contrastive and self.lambda_contrastive) or bool(
