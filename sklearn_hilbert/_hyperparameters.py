@@ -24,6 +24,7 @@ PARAMETER_CONSTRAINTS = {
     "segment_fusion": ["boolean"],
     "pooled_head": ["boolean"],
     "segment_interactions": [Interval(Integral, 0, None, closed="left")],
+    "segment_order": ["boolean"],
     "temperature": [Interval(Real, 0, None, closed="neither")],
     "contrastive": [StrOptions({"dual", "pairwise"}), None],
     "head": [StrOptions({"moe", "mlp"})],

@@ -41,18 +41,13 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     dropout : float, default=0.1
         Dropout rate throughout the network.
     segment_dropout : float in [0, 1), default=0.5
-        Training only: at every step each real segment of a document is hidden
-        with this probability (each document keeps at least one segment), so
-        the network sees a fresh random subset of every document: dropout at
-        the level of segments, against memorising whole documents.  Not part
-        of the paper; ``docs/model.md`` gives its measured effect.  0 turns
-        it off; predictions always use every segment.
+        Training only: each real segment is hidden with this probability at every
+        step (a document keeps at least one), against memorising whole documents
+        (not in the paper; effect in ``docs/model.md``).  Predictions use every segment.
     standardize : bool, default=True
-        Standardise every segment-embedding feature with the mean and standard
-        deviation of the training segments (real segments only) before the
-        network.  Frozen encoders emit features on very different scales
-        (log-mel energies next to their deltas); without this the largest
-        features drown the rest.
+        Standardise each segment feature with the mean and std of the real training
+        segments: frozen encoders emit features on very different scales (log-mel
+        energies next to their deltas), and the largest would drown the rest.
     segment_fusion : bool, default=True
         Add a mean-pooled MLP of each segment's ``[audio; text]`` to ``h_j`` (not in the paper).
     pooled_head : bool, default=True
@@ -62,6 +57,10 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         an audio detector and a text detector fire together (features centred
         on their document; not in the paper; 0 turns it off; see
         :class:`~sklearn_hilbert.nn.side_paths.SegmentInteractions`).
+    segment_order : bool, default=False
+        With ``segment_interactions``, one more path of that rank: how much more often
+        an audio pattern comes before a text pattern than after (not in the paper;
+        :class:`~sklearn_hilbert.nn.side_paths.SegmentOrder`; effect in ``docs/model.md``).
     temperature : float, default=0.5
         Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
     contrastive : {"dual", "pairwise"} or None, default="dual"
@@ -110,7 +109,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         Fraction of the training documents held out of training (stratified,
         before ``validation_fraction`` and resampling) on which one
         non-negative weight per logit path (the attention network's head,
-        ``pooled_head``, ``segment_interactions``) is fitted after training,
+        ``pooled_head``, ``segment_interactions``, ``segment_order``) is fitted after training,
         by class-weighted cross-entropy (stacking; see
         :mod:`sklearn_hilbert.nn.path_weights`).  It keeps a path that has
         memorised its training documents from drowning one that generalises.
@@ -154,9 +153,8 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     prior_shift_ : ndarray of shape (n_classes,)
         Offsets added to the logits (zeros unless ``prior_correction``).
     path_weights_ : dict
-        Weight of each logit path (``"network"``, ``"pooled"``,
-        ``"interactions"``) fitted on the ``path_holdout`` documents; all 1 when
-        none were held out.
+        Weight of each logit path (``"network"``, ``"pooled"``, ``"interactions"``,
+        ``"order"``) fitted on the ``path_holdout`` documents; all 1 when none were held out.
 
     See Also
     --------
@@ -191,6 +189,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         segment_fusion=True,
         pooled_head=True,
         segment_interactions=16,
+        segment_order=False,
         temperature=0.5,
         contrastive="dual",
         head="moe",
@@ -229,6 +228,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         self.segment_fusion = segment_fusion
         self.pooled_head = pooled_head
         self.segment_interactions = segment_interactions
+        self.segment_order = segment_order
         self.temperature = temperature
         self.contrastive = contrastive
         self.head = head
@@ -272,6 +272,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
             head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
             project=project, input_stats=input_stats, segment_fusion=self.segment_fusion,
             pooled_head=self.pooled_head, segment_interactions=self.segment_interactions,
+            segment_order=self.segment_order,
         )
         loss_params = dict(
             weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,

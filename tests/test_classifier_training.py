@@ -145,7 +145,7 @@ def test_all_ablation_rows_start_from_the_same_initial_weights(data3):
             if key.split(".")[0] in ("experts", "projector") and name == "Transfer":
                 continue  # a different head (an MLP), hence other draws after it
             if key.split(".")[0] in ("segment_fusion", "pooled_head", "segment_interactions",
-                                     "path_weights"):
+                                     "segment_order", "path_weights"):
                 continue  # the default's additions
             torch.testing.assert_close(value, ref[key], atol=1e-9, rtol=0, msg=f"{name}: {key}")
 

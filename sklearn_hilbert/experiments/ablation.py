@@ -27,6 +27,7 @@ PAPER = {
     "segment_fusion": False,
     "pooled_head": False,
     "segment_interactions": 0,
+    "segment_order": False,
     "path_holdout": None,
     "cka": "linear",
     "mi_form": "abs",

@@ -13,7 +13,12 @@ from .layers import (
     SharedProjector,
     mlp,
 )
-from .side_paths import PooledStatisticsHead, SegmentFusion, SegmentInteractions
+from .side_paths import (
+    PooledStatisticsHead,
+    SegmentFusion,
+    SegmentInteractions,
+    SegmentOrder,
+)
 
 
 class HilbertModule(nn.Module):
@@ -63,6 +68,10 @@ class HilbertModule(nn.Module):
         Rank of a path that adds to the logits the mean-pooled products of
         per-modality segment detectors (0: no such path; not in the paper; see
         :class:`~sklearn_hilbert.nn.side_paths.SegmentInteractions`).
+    segment_order : bool, default=False
+        With ``segment_interactions``, a further path of that rank: per detector
+        pair, how much more often the audio pattern comes before the text
+        pattern than after (:class:`~sklearn_hilbert.nn.side_paths.SegmentOrder`).
     input_stats : dict or None, default=None
         ``{"audio": (mean, scale), "text": (mean, scale)}`` per-feature statistics;
         inputs are standardised as ``(x - mean) / scale`` before the projection.
@@ -101,6 +110,7 @@ class HilbertModule(nn.Module):
         segment_fusion,
         pooled_head,
         segment_interactions=0,
+        segment_order=False,
         input_stats=None,
     ):
         super().__init__()
@@ -136,9 +146,14 @@ class HilbertModule(nn.Module):
             SegmentInteractions(d_audio, d_text, n_classes, segment_interactions, dropout)
             if segment_interactions else None
         )
+        self.segment_order = (
+            SegmentOrder(d_audio, d_text, n_classes, segment_interactions, dropout)
+            if segment_interactions and segment_order else None
+        )
         #: names of the paths whose logits are summed, in the order of ``path_weights``
         self.paths = ("network", *(["pooled"] if pooled_head else []),
-                      *(["interactions"] if segment_interactions else []))
+                      *(["interactions"] if segment_interactions else []),
+                      *(["order"] if self.segment_order is not None else []))
         # weight of each path's logits: 1 (a plain sum) unless fitted on held-out documents
         # (:func:`~sklearn_hilbert.nn.path_weights.fit_path_weights`); a buffer, not trained
         self.register_buffer("path_weights", torch.ones(len(self.paths)))
@@ -184,6 +199,8 @@ class HilbertModule(nn.Module):
             paths.append(self.pooled_head(audio, text, mask))
         if self.segment_interactions is not None:
             paths.append(self.segment_interactions(audio, text, mask))
+        if self.segment_order is not None:
+            paths.append(self.segment_order(audio, text, mask))
         reps["path_logits"] = torch.stack(paths, dim=1)
         logits = torch.einsum("bpc,p->bc", reps["path_logits"], self.path_weights) + self.path_bias
         return logits, reps

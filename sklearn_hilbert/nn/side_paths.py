@@ -9,8 +9,11 @@
   deviation of each modality's (standardised) segment features straight to the
   logits, so the network starts from what logistic regression on pooled
   embeddings sees.  It starts at zero, so it changes no initial output.
+- :class:`SegmentInteractions`: the share of segments in which an audio and a
+  text detector fire together, straight to the logits; :class:`SegmentOrder`:
+  which of the two tends to come first.  Both start at zero.
 
-Both work on whole padded batches with a boolean mask, without loops, data-dependent
+All work on whole padded batches with a boolean mask, without loops, data-dependent
 branches or in-place changes of their inputs.
 """
 
@@ -111,7 +114,7 @@ class SegmentInteractions(nn.Module):
     rank : int, default=16
         Number of detector pairs.
     dropout : float, default=0.0
-        Dropout on the pooled shares.
+        Dropout on the pooled features.
 
     Examples
     --------
@@ -132,11 +135,52 @@ class SegmentInteractions(nn.Module):
         nn.init.zeros_(self.linear.weight)
         nn.init.zeros_(self.linear.bias)
 
-    def shares(self, audio, text, mask):
+    def detectors(self, audio, text, mask):
+        """``a (B, S, rank)``, ``t (B, S, rank)``: each pair's detector outputs, 0 on padding."""
+        m = mask.unsqueeze(-1).to(audio.dtype)
+        return (torch.sigmoid(self.audio(centred_on_document(audio, mask))) * m,
+                torch.sigmoid(self.text(centred_on_document(text, mask))) * m)
+
+    def features(self, audio, text, mask):
         """Per-document share of segments where each detector pair fires together ``(B, rank)``."""
-        fired = (torch.sigmoid(self.audio(centred_on_document(audio, mask)))
-                 * torch.sigmoid(self.text(centred_on_document(text, mask))))
-        return masked_mean(fired, mask)
+        a, t = self.detectors(audio, text, mask)
+        return masked_mean(a * t, mask)
 
     def forward(self, audio, text, mask):
-        return self.linear(self.dropout(self.shares(audio, text, mask)))
+        return self.linear(self.dropout(self.features(audio, text, mask)))
+
+
+class SegmentOrder(SegmentInteractions):
+    """Logit offsets from the order of segment events: which modality's comes first.
+
+    The same detector pairs as :class:`SegmentInteractions` (its own ones),
+    pooled differently: per pair ``k``,
+
+    ``precedence_k = sum_{j < i} (a_jk t_ik - t_jk a_ik) / (n (n - 1) / 2)``
+
+    over the ``n`` real segments: how many more (segment, later segment) pairs
+    hold the audio pattern first and the text pattern after than the other
+    way round, in ``[-1, 1]``; positive when what is heard comes before what
+    is said.  Cumulative sums over segments, no loop.  A separate path (with
+    its own weight in ``path_weights``) so that, where order carries nothing,
+    it can be turned down without the co-occurrence path.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_hilbert.nn.side_paths import SegmentOrder
+    >>> path = SegmentOrder(d_audio=6, d_text=5, n_classes=3, rank=4)
+    >>> a, t, mask = torch.randn(1, 5, 6), torch.randn(1, 5, 5), torch.ones(1, 5, dtype=torch.bool)
+    >>> forward, backward = path.features(a, t, mask), path.features(a.flip(1), t.flip(1), mask)
+    >>> bool(torch.allclose(forward, -backward, atol=1e-6))  # reversing a document flips it
+    True
+    """
+
+    def features(self, audio, text, mask):
+        """Per-document precedence of each pair's audio over its text pattern ``(B, rank)``."""
+        a, t = self.detectors(audio, text, mask)
+        before_a = torch.cumsum(a, dim=1) - a  # sum of a_j over j < i
+        before_t = torch.cumsum(t, dim=1) - t
+        n = mask.sum(dim=1, keepdim=True).to(a.dtype)
+        pairs = (n * (n - 1) / 2).clamp(min=1.0)
+        return ((before_a * t).sum(dim=1) - (before_t * a).sum(dim=1)) / pairs
