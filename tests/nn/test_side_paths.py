@@ -91,12 +91,7 @@ def test_segment_interactions_ignore_document_offsets_and_padding(seed, offset, 
 
 def test_segment_interactions_count_segments_where_both_events_occur():
     """With detectors on the event directions, the share is the co-occurrence rate."""
-    path = SegmentInteractions(2, 2, n_classes=2, rank=1)
-    with torch.no_grad():
-        path.audio.weight.copy_(torch.tensor([[50.0, 0.0]]))
-        path.text.weight.copy_(torch.tensor([[0.0, 50.0]]))
-        path.audio.bias.zero_()
-        path.text.bias.zero_()
+    path = _event_detectors(SegmentInteractions)
     # 4 segments: audio event in 0 and 1, text event in 1 and 2 -> together in 1 of 4
     a = torch.tensor([[[1.0, 0], [1.0, 0], [0.0, 0], [0.0, 0]]])
     t = torch.tensor([[[0, 0.0], [0, 1.0], [0, 1.0], [0, 0.0]]])
