@@ -106,7 +106,7 @@ def validation_split(validation_fraction, X, y_enc, seed, name="validation_fract
 
 
 #: ``path_holdout`` applies only when each class leaves at least this many documents out.
-MIN_HELD_OUT_PER_CLASS = 2
+MIN_HELD_OUT_PER_CLASS = 1
 
 
 def _holdout_fraction(fraction, y_enc):

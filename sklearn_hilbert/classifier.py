@@ -115,7 +115,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         memorised its training documents from drowning one that generalises.
         The fitted weights are ``path_weights_``.  None sums the paths, and so
         does a training set in which some class has fewer than
-        ``2 / path_holdout`` documents (too few to leave two out).
+        ``1 / path_holdout`` documents (too few to leave one out).
     patience : int, default=10
         Epochs without improvement of ``valid_ce`` before stopping; the best
         epoch's weights are restored.

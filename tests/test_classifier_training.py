@@ -174,9 +174,26 @@ def test_path_holdout_gives_way_to_too_small_classes_and_none_sums_the_paths(dat
     tiny = {**TINY, "max_epochs": 1}
     summed = HilbertClassifier(random_state=0, path_holdout=None, **tiny).fit(X, y)
     assert summed.path_weights_ == {"network": 1.0, "pooled": 1.0, "interactions": 1.0}
-    # 3 documents of the last class: 20 % of them is less than the 2 it takes
+    # 3 documents of the last class: 20 % of them is less than the 1 it takes
     few = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:3]]
     clf = HilbertClassifier(random_state=0, **tiny).fit(
         {k: np.asarray(v)[few] for k, v in X.items()}, y[few])
     assert set(clf.path_weights_.values()) == {1.0}
     assert clf.predict_proba({k: np.asarray(v)[:5] for k, v in X.items()}).shape == (5, 3)
+
+
+@pytest.mark.parametrize("n_rare, held_out_rare", [(4, None), (5, 1), (9, 2)])
+def test_a_rare_class_of_five_documents_already_leaves_one_out(data3, n_rare, held_out_rare):
+    """At path_holdout=0.2 a class needs 5 documents (1 / 0.2) to leave one out for the path
+    weights; with 4 the paths are summed. Summed paths let a memorising network drown the
+    pooled path on small many-class corpora (benchmarks/bench_small_classes.py)."""
+    from sklearn_hilbert._training_set import prepare_training
+
+    X, y = data3
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:n_rare]]
+    X, y = {k: np.asarray(v)[keep] for k, v in X.items()}, y[keep]
+    holdout = prepare_training(HilbertClassifier(random_state=0, **TINY), X, y).holdout
+    if held_out_rare is None:
+        assert holdout is None
+    else:
+        assert int((holdout.y == 2).sum()) == held_out_rare
