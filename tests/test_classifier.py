@@ -237,3 +237,17 @@ def test_standardization_statistics_use_real_segments_only(tiny_clf, data3):
     real = X["audio"][X["mask"]]
     np.testing.assert_allclose(module.audio_mean.numpy(), real.mean(0), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(module.audio_scale.numpy(), real.std(0), rtol=1e-4)
+
+
+def test_predictions_do_not_depend_on_the_batch(data3):
+    """A document's probabilities are the same whatever other documents it is predicted with
+    (up to float32 round-off scaled by the path weights), and in any order."""
+    X, y = data3
+    clf = HilbertClassifier(random_state=0, batch_size=16, path_holdout=0.25, **{
+        k: v for k, v in TINY.items() if k != "batch_size"}).fit(X, y)
+    assert set(clf.path_weights_.values()) != {1.0}  # fitted weights amplify round-off
+    full = clf.predict_proba(X)
+    n = len(y)
+    for rows in (np.arange(7), np.arange(n)[::-1], np.array([n - 1]), np.arange(3, n, 5)):
+        np.testing.assert_allclose(clf.predict_proba({k: np.asarray(v)[rows] for k, v in X.items()}),
+                                   full[rows], atol=1e-5, rtol=0)

@@ -95,6 +95,10 @@ EXPECTED_FAILED = {"OneSegmentHilbert": {
     "accuracy the check demands (check_classifiers_train passes since the pooled-statistics "
     "head is on by default)",
     "check_supervised_y_2d": "a one-column 2-D y is accepted silently (no DataConversionWarning)",
+    "check_methods_subset_invariance": "float32 inference: a document's path logits move by "
+    "~1e-7 relative with the batch they are computed in, and fitted path weights (up to 50) "
+    "scale that past the check's atol=1e-7 (4.8e-7 seen); test_predictions_do_not_depend_on_"
+    "the_batch checks 1e-5",
     "check_estimator_sparse_tag": "segment tensors are dense; only the test adapter sees sparse input",
     "check_estimator_sparse_array": "segment tensors are dense; only the test adapter sees sparse input",
     "check_estimator_sparse_matrix": "segment tensors are dense; only the test adapter sees sparse input",
