@@ -243,8 +243,7 @@ def test_predictions_do_not_depend_on_the_batch(data3):
     """A document's probabilities are the same whatever other documents it is predicted with
     (up to float32 round-off scaled by the path weights), and in any order."""
     X, y = data3
-    clf = HilbertClassifier(random_state=0, batch_size=16, path_holdout=0.25, **{
-        k: v for k, v in TINY.items() if k != "batch_size"}).fit(X, y)
+    clf = HilbertClassifier(random_state=0, path_holdout=0.25, **TINY).fit(X, y)  # batches of 16
     assert set(clf.path_weights_.values()) != {1.0}  # fitted weights amplify round-off
     full = clf.predict_proba(X)
     n = len(y)

@@ -151,13 +151,17 @@ class HilbertModule(nn.Module):
             if segment_interactions and segment_order else None
         )
         #: names of the paths whose logits are summed, in the order of ``path_weights``
-        self.paths = ("network", *(["pooled"] if pooled_head else []),
-                      *(["interactions"] if segment_interactions else []),
-                      *(["order"] if self.segment_order is not None else []))
+        self.paths = ("network", *(name for name, _ in self._side_paths()))
         # weight of each path's logits: 1 (a plain sum) unless fitted on held-out documents
         # (:func:`~sklearn_hilbert.nn.path_weights.fit_path_weights`); a buffer, not trained
         self.register_buffer("path_weights", torch.ones(len(self.paths)))
         self.register_buffer("path_bias", torch.zeros(n_classes))
+
+    def _side_paths(self):
+        """``(name, module)`` of each logit path beside the network's head that is built."""
+        side = (("pooled", self.pooled_head), ("interactions", self.segment_interactions),
+                ("order", self.segment_order))
+        return [(name, module) for name, module in side if module is not None]
 
     def forward(self, audio, text, mask):
         """Return ``(logits, representations)``.
@@ -195,12 +199,7 @@ class HilbertModule(nn.Module):
         if gate is not None:
             reps["gate"] = gate
         paths = [self.classifier(mixed)]
-        if self.pooled_head is not None:
-            paths.append(self.pooled_head(audio, text, mask))
-        if self.segment_interactions is not None:
-            paths.append(self.segment_interactions(audio, text, mask))
-        if self.segment_order is not None:
-            paths.append(self.segment_order(audio, text, mask))
+        paths += [path(audio, text, mask) for _, path in self._side_paths()]
         reps["path_logits"] = torch.stack(paths, dim=1)
         logits = torch.einsum("bpc,p->bc", reps["path_logits"], self.path_weights) + self.path_bias
         return logits, reps

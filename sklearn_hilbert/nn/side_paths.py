@@ -165,6 +165,11 @@ class SegmentOrder(SegmentInteractions):
     its own weight in ``path_weights``) so that, where order carries nothing,
     it can be turned down without the co-occurrence path.
 
+    Parameters
+    ----------
+    d_audio, d_text, n_classes, rank, dropout
+        As for :class:`SegmentInteractions`.
+
     Examples
     --------
     >>> import torch
