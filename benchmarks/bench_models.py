@@ -59,6 +59,8 @@ CANDIDATES = {
     "+ interactions, path holdout": {**PAPER, **_ADDITIONS, "segment_fusion": True,
                                       "pooled_head": True, "segment_interactions": 16,
                                       "path_holdout": 0.2},
+    "+ logistic path": {**PAPER, **_ADDITIONS, "segment_fusion": True, "pooled_head": True,
+                        "segment_interactions": 16, "path_holdout": 0.2, "pooled_logistic": True},
     "+ interactions, order": {**PAPER, **_ADDITIONS, "segment_fusion": True, "pooled_head": True,
                               "segment_interactions": 16, "segment_order": True,
                               "path_holdout": 0.2},

@@ -9,8 +9,8 @@ shuffled with seed 0, macro one-vs-rest AUC::
     python benchmarks/bench_small_classes.py --seeds 300 301 302 --jobs 2
 
 Rows: logistic regression on pooled text and on both modalities (inner grid over C),
-``HilbertClassifier()`` and ``HilbertClassifier(path_holdout=None)`` (the paths
-summed, as the default did before it held out one document per rare class).
+``HilbertClassifier()`` and ``HilbertClassifier(pooled_logistic=False)`` (the default
+before it had the logistic path).
 Prints one line per data seed and row: mean +/- std over the folds, and the fold AUCs.
 """
 
@@ -28,7 +28,7 @@ WEIGHTS = [0.4, 0.25, 0.15, 0.12, 0.08]
 def rows():
     baselines = make_methods(["LogReg text", "LogReg early fusion"])
     return {**baselines, "default": HilbertClassifier(random_state=0),
-            "path_holdout=None": HilbertClassifier(random_state=0, path_holdout=None)}
+            "pooled_logistic=False": HilbertClassifier(random_state=0, pooled_logistic=False)}
 
 
 def main():

@@ -25,6 +25,7 @@ PARAMETER_CONSTRAINTS = {
     "pooled_head": ["boolean"],
     "segment_interactions": [Interval(Integral, 0, None, closed="left")],
     "segment_order": ["boolean"],
+    "pooled_logistic": ["boolean"],
     "temperature": [Interval(Real, 0, None, closed="neither")],
     "contrastive": [StrOptions({"dual", "pairwise"}), None],
     "head": [StrOptions({"moe", "mlp"})],

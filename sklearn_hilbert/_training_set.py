@@ -135,7 +135,8 @@ def prepare_training(estimator, X, y):
 
     Checks the parameters and inputs; sets ``classes_``, ``n_features_audio_``,
     ``n_features_text_``, ``device_`` and ``prior_shift_`` on ``estimator``; returns a Bunch
-    with the training set ``X``, ``y`` (encoded, after resampling), ``valid`` and
+    with the training set ``X``, ``y`` (encoded, after resampling; ``X_train``, ``y_train``
+    before resampling), ``valid`` and
     ``holdout`` (the ``validation_fraction`` and ``path_holdout`` documents, Datasets or None), ``seed`` (of the weights, shuffling and dropout), ``class_weight`` and
     ``input_stats``.
     """
@@ -169,6 +170,7 @@ def prepare_training(estimator, X, y):
     class_weight = class_weights(estimator.class_weight, estimator.classes_, y_fit)
     shift = prior_log_shift(y_train, y_fit, class_weight, len(estimator.classes_))
     estimator.prior_shift_ = shift if estimator.prior_correction else np.zeros_like(shift)
-    return Bunch(X=X_fit, y=y_fit, valid=valid, holdout=holdout, seed=seed,
+    return Bunch(X=X_fit, y=y_fit, X_train=X_train, y_train=y_train, valid=valid,
+                 holdout=holdout, seed=seed,
                  class_weight=class_weight,
                  input_stats=input_stats(X_fit) if estimator.standardize else None)

@@ -7,7 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._hyperparameters import PARAMETER_CONSTRAINTS, check_network_shapes
 from ._training_set import prepare_training
-from .nn.path_weights import weigh_net_paths
+from .nn.path_weights import fit_paths
 from ._validation import check_segment_tensors, n_features_of
 from .attribution import NetworkInspectionMixin, SegmentAttributionMixin
 from .nn.net import make_net
@@ -61,6 +61,11 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         With ``segment_interactions``, one more path of that rank: how much more often
         an audio pattern comes before a text pattern than after (not in the paper;
         :class:`~sklearn_hilbert.nn.side_paths.SegmentOrder`; effect in ``docs/model.md``).
+    pooled_logistic : bool, default=True
+        One more path: logistic regression on the pooled means and stds of the segment
+        features, fitted after training by scikit-learn (modalities and ``C`` chosen by
+        inner cross-validation) and weighted with the other paths on the ``path_holdout``
+        documents (not in the paper; :mod:`sklearn_hilbert.nn.logistic_path`).
     temperature : float, default=0.5
         Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
     contrastive : {"dual", "pairwise"} or None, default="dual"
@@ -109,13 +114,14 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         Fraction of the training documents held out of training (stratified,
         before ``validation_fraction`` and resampling) on which one
         non-negative weight per logit path (the attention network's head,
-        ``pooled_head``, ``segment_interactions``, ``segment_order``) is fitted after training,
+        ``pooled_head``, ``segment_interactions``, ``segment_order``, ``pooled_logistic``) is
+        fitted after training,
         by class-weighted cross-entropy (stacking; see
         :mod:`sklearn_hilbert.nn.path_weights`).  It keeps a path that has
         memorised its training documents from drowning one that generalises.
-        The fitted weights are ``path_weights_``.  None sums the paths, and so
-        does a training set in which some class has fewer than
-        ``1 / path_holdout`` documents (too few to leave one out).
+        The fitted weights are ``path_weights_``.  None sums the trained paths (and
+        leaves the logistic path out), and so does a training set in which some class
+        has fewer than ``1 / path_holdout`` documents (too few to leave one out).
     patience : int, default=10
         Epochs without improvement of ``valid_ce`` before stopping; the best
         epoch's weights are restored.
@@ -154,7 +160,10 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         Offsets added to the logits (zeros unless ``prior_correction``).
     path_weights_ : dict
         Weight of each logit path (``"network"``, ``"pooled"``, ``"interactions"``,
-        ``"order"``) fitted on the ``path_holdout`` documents; all 1 when none were held out.
+        ``"order"``, ``"logistic"``) fitted on the ``path_holdout`` documents; when none
+        were held out, 1 for the trained paths and 0 for ``"logistic"``.
+    logistic_modalities_, logistic_C_ : tuple of str, float
+        Modalities and ``C`` the logistic path chose (with ``pooled_logistic``).
 
     See Also
     --------
@@ -190,6 +199,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         pooled_head=True,
         segment_interactions=16,
         segment_order=False,
+        pooled_logistic=True,
         temperature=0.5,
         contrastive="dual",
         head="moe",
@@ -229,6 +239,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         self.pooled_head = pooled_head
         self.segment_interactions = segment_interactions
         self.segment_order = segment_order
+        self.pooled_logistic = pooled_logistic
         self.temperature = temperature
         self.contrastive = contrastive
         self.head = head
@@ -272,7 +283,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
             head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
             project=project, input_stats=input_stats, segment_fusion=self.segment_fusion,
             pooled_head=self.pooled_head, segment_interactions=self.segment_interactions,
-            segment_order=self.segment_order,
+            segment_order=self.segment_order, pooled_logistic=self.pooled_logistic,
         )
         loss_params = dict(
             weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,
@@ -312,24 +323,13 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         return self._set_fitted(net, prepared=prep)
 
     def _set_fitted(self, net, nets=None, prepared=None):
-        if prepared is not None and prepared.holdout is not None:
-            self._weigh_paths(net, prepared.holdout, prepared.class_weight)
+        if prepared is not None:
+            fit_paths(self, net, prepared)
         self.path_weights_ = dict(zip(net.module_.paths, net.module_.path_weights.tolist()))
         self.net_, self.nets_ = net, [net] if nets is None else list(nets)
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
         return self
-
-    def _weigh_paths(self, net, holdout, class_weight):
-        """Fit ``net``'s path weights on the held-out documents (``path_holdout``)."""
-        # fitted to what predict_proba returns: with prior_correction, the probabilities at the
-        # training frequencies (unweighted cross-entropy, logits + prior_shift_); without it,
-        # the class-weighted objective of training
-        if self.prior_correction:
-            class_weight, offset = None, self.prior_shift_
-        else:
-            offset = None
-        weigh_net_paths(net, holdout.X, holdout.y, class_weight, offset, self.device_)
 
     # -------------------------------------------------------------- predict
     def _check_X(self, X):

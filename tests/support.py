@@ -63,7 +63,8 @@ def hilbert_module(d_audio, d_text, n_classes, **settings):
     params = {k: defaults[k] for k in ("d_model", "n_heads", "proj_dim", "n_experts",
                                        "expert_hidden", "head_hidden", "head", "dropout",
                                        "segment_dropout", "segment_fusion", "pooled_head",
-                                       "segment_interactions", "segment_order")}
+                                       "segment_interactions", "segment_order",
+                                       "pooled_logistic")}
     params["project"] = True
     params.update(settings)
     return HilbertModule(d_audio, d_text, n_classes, **params)

@@ -145,7 +145,7 @@ def test_all_ablation_rows_start_from_the_same_initial_weights(data3):
             if key.split(".")[0] in ("experts", "projector") and name == "Transfer":
                 continue  # a different head (an MLP), hence other draws after it
             if key.split(".")[0] in ("segment_fusion", "pooled_head", "segment_interactions",
-                                     "segment_order", "path_weights"):
+                                     "segment_order", "pooled_logistic", "path_weights"):
                 continue  # the default's additions
             torch.testing.assert_close(value, ref[key], atol=1e-9, rtol=0, msg=f"{name}: {key}")
 
@@ -163,22 +163,24 @@ def test_path_holdout_documents_are_neither_trained_on_nor_resampled(data3):
     valid_ids = set(np.asarray(valid.X["audio"][:, 0, 0]).round(3).tolist())
     assert len(valid_ids) == 9  # 20 % of the 45 left after 15 were held out for the paths
     assert len(recorder.ids | valid_ids) <= 45 and not valid_ids & recorder.ids
-    assert set(clf.path_weights_) == {"network", "pooled", "interactions"}
+    assert set(clf.path_weights_) == {"network", "pooled", "interactions", "logistic"}
     module = clf.net_.module_
     assert module.path_weights.tolist() == pytest.approx(list(clf.path_weights_.values()))
-    assert not torch.equal(module.path_weights, torch.ones(3))  # fitted, not the plain sum
+    assert not torch.equal(module.path_weights, torch.tensor([1.0, 1.0, 1.0, 0.0]))  # fitted
 
 
 def test_path_holdout_gives_way_to_too_small_classes_and_none_sums_the_paths(data3):
     X, y = data3
     tiny = {**TINY, "max_epochs": 1}
     summed = HilbertClassifier(random_state=0, path_holdout=None, **tiny).fit(X, y)
-    assert summed.path_weights_ == {"network": 1.0, "pooled": 1.0, "interactions": 1.0}
+    # the trained paths summed; the logistic path, which only held-out documents can weigh, out
+    assert summed.path_weights_ == {"network": 1.0, "pooled": 1.0, "interactions": 1.0,
+                                    "logistic": 0.0}
     # 3 documents of the last class: 20 % of them is less than the 1 it takes
     few = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:3]]
     clf = HilbertClassifier(random_state=0, **tiny).fit(
         {k: np.asarray(v)[few] for k, v in X.items()}, y[few])
-    assert set(clf.path_weights_.values()) == {1.0}
+    assert clf.path_weights_ == summed.path_weights_
     assert clf.predict_proba({k: np.asarray(v)[:5] for k, v in X.items()}).shape == (5, 3)
 
 

@@ -3,8 +3,8 @@
 The paper's rows (``Transfer``, ``Transfer+MoE``, ``Contrastive+MoE``,
 ``HILBERT``) are the paper's network and losses exactly: none of this
 package's additions (segment dropout, segment fusion, the pooled-statistics
-head, the segment-interaction path, held-out path weights, the debiased CKA, the
-one-sided MI balance).  ``DualC only`` is the
+head, the segment-interaction path, the logistic path, held-out path weights,
+the debiased CKA, the one-sided MI balance).  ``DualC only`` is the
 joint-centric contrastive loss alone (no CKA/MI), which the paper's text also
 calls "Contrastive + MoE".  ``default`` is ``HilbertClassifier()`` as it is.
 All rows share every training setting (epochs, optimiser, class weights,
@@ -28,6 +28,7 @@ PAPER = {
     "pooled_head": False,
     "segment_interactions": 0,
     "segment_order": False,
+    "pooled_logistic": False,
     "path_holdout": None,
     "cka": "linear",
     "mi_form": "abs",

@@ -48,3 +48,51 @@ def test_class_biases_let_a_path_scale_without_its_offsets():
     w, b = fit_path_weights(path[:, None, :], y)
     proba = torch.softmax(w * path + b, dim=1)
     assert (proba.argmax(dim=1) == y).all()
+
+
+class _StubNet:
+    """A fitted net as weigh_net_paths sees it: its "documents" are their path logits."""
+
+    def __init__(self, paths):
+        self.module_ = torch.nn.Module()
+        self.module_.paths = paths
+        self.module_.register_buffer("path_weights", torch.ones(len(paths)))
+        self.module_.register_buffer("path_bias", torch.zeros(3))
+
+    def forward_iter(self, X, training=False):
+        yield None, {"path_logits": X}
+
+
+def _held_out(seed, informative):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.arange(60) % 3
+    signal = F.one_hot(y, 3).float()
+    network = 1.0 * signal + torch.randn(60, 3, generator=g)  # a path that knows something
+    # the tested path: independent evidence on the label, or confident noise
+    tested = (1.0 * signal if informative else 0.0) + torch.randn(60, 3, generator=g)
+    return torch.stack([network, tested], dim=1), y
+
+
+def test_a_tested_path_is_kept_only_when_it_passes_the_likelihood_ratio_test():
+    from sklearn_hilbert.nn.path_weights import LR_TEST_CRITICAL, held_out_nll, weigh_net_paths
+
+    kept = dropped = 0
+    for seed in range(20):
+        for informative in (True, False):
+            logits, y = _held_out(seed, informative)
+            net = weigh_net_paths(_StubNet(("network", "logistic")), logits, y,
+                                  tested=("logistic",))
+            w = net.module_.path_weights
+            alone, alone_bias = fit_path_weights(logits[:, :1], y)
+            gain = held_out_nll(logits[:, :1], y, alone, alone_bias) - held_out_nll(
+                logits, y, *fit_path_weights(logits, y))
+            if 2 * gain > LR_TEST_CRITICAL:  # kept, with the weights of the joint fit
+                assert float(w[1]) > 0
+                torch.testing.assert_close(w, fit_path_weights(logits, y)[0])
+            else:  # out, and the other path weighed alone
+                assert float(w[1]) == 0.0
+                torch.testing.assert_close(w[:1], alone)
+            kept += informative and float(w[1]) > 0
+            dropped += (not informative) and float(w[1]) == 0.0
+    assert kept == 20  # independent evidence always passes here
+    assert dropped >= 17  # noise fails at about the test's 95 %
