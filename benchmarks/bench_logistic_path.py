@@ -79,11 +79,12 @@ def main():
     parser.add_argument("--suite-seeds", type=int, nargs="*", default=[100, 101, 102])
     parser.add_argument("--small-seeds", type=int, nargs="*", default=[200, 201, 202])
     parser.add_argument("--sizes", type=int, nargs="+", default=[120, 400])
+    parser.add_argument("--families", nargs="+", default=FAMILIES)
     parser.add_argument("--jobs", type=int, default=1, help="processes of one torch thread")
     parser.add_argument("--out", default="benchmarks/results/logistic-path/results.jsonl")
     args = parser.parse_args()
     os.environ["OMP_NUM_THREADS"] = "1"
-    jobs = [(f, n, s, 0) for n in sorted(args.sizes, reverse=True) for f in FAMILIES
+    jobs = [(f, n, s, 0) for n in sorted(args.sizes, reverse=True) for f in args.families
             for s in args.suite_seeds]
     jobs += [("small classes", 120, s, k) for s in args.small_seeds for k in range(5)]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
