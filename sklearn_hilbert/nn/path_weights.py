@@ -38,8 +38,14 @@ def fit_path_weights(path_logits, y, class_weight=None, offset=None, max_iter=10
     """Non-negative path weights and class biases minimising the cross-entropy of
     ``sum_p w_p logits_p + b``.
 
-    A path's logits carry their own class offsets, learnt next to the other paths;
-    the free bias ``b`` lets a path be scaled without scaling its offsets.
+    A path's logits carry their own class offsets, learnt next to the other paths.
+    Each path's logits are centred on their mean over the documents before the fit,
+    so a weight scales only what varies between documents and the class biases
+    ``b`` take every path's offsets: adding a constant to a path's logits changes
+    nothing.  (Before this, a path of small but informative logits and large
+    offsets could not be scaled up without its offsets: on 120 documents the
+    segment-interaction path's weight fell to about 0 where it alone scored
+    0.79-0.86 AUC; ``docs/model.md``.)
 
     Parameters
     ----------
@@ -79,6 +85,8 @@ def fit_path_weights(path_logits, y, class_weight=None, offset=None, max_iter=10
     (True, True)
     """
     path_logits = path_logits.detach().double()
+    centre = path_logits.mean(dim=0)  # (n_paths, n_classes): each path's own offsets
+    path_logits = path_logits - centre
     weight = None if class_weight is None else torch.as_tensor(class_weight).double()
     offset = 0.0 if offset is None else torch.as_tensor(offset).double()
     # w = MAX_WEIGHT * sigmoid(theta): non-negative and bounded; theta = 0 is far from 1, so
@@ -102,8 +110,9 @@ def fit_path_weights(path_logits, y, class_weight=None, offset=None, max_iter=10
         return loss
 
     optimizer.step(closure)
-    bias = bias.detach()
-    return (MAX_WEIGHT * torch.sigmoid(theta)).detach().float(), (bias - bias.mean()).float()
+    weights = (MAX_WEIGHT * torch.sigmoid(theta)).detach()
+    bias = bias.detach() - torch.einsum("pc,p->c", centre, weights)  # for uncentred logits
+    return weights.float(), (bias - bias.mean()).float()
 
 
 def held_out_nll(path_logits, y, weights, bias, class_weight=None, offset=None):

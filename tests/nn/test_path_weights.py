@@ -96,3 +96,25 @@ def test_a_tested_path_is_kept_only_when_it_passes_the_likelihood_ratio_test():
             dropped += (not informative) and float(w[1]) == 0.0
     assert kept == 20  # independent evidence always passes here
     assert dropped >= 17  # noise fails at about the test's 95 %
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**16), shift=st.floats(-20.0, 20.0))
+def test_a_constant_added_to_a_path_changes_no_prediction(seed, shift):
+    """Weights scale what varies between documents: each path's own class offsets go to the
+    class biases, so a path of small informative logits and large offsets is scaled up
+    as readily as the same path without them."""
+    g = torch.Generator().manual_seed(seed)
+    y = torch.arange(60) % 3
+    small = 0.05 * F.one_hot(y, 3).float() + 0.02 * torch.randn(60, 3, generator=g)
+    noise = torch.randn(60, 3, generator=g)
+    plain = torch.stack([noise, small], dim=1)
+    offset = torch.zeros(2, 3)
+    offset[1] = torch.tensor([shift, 0.0, -shift / 2])
+    for logits in (plain, plain + offset):
+        w, b = fit_path_weights(logits, y)
+        combined = torch.einsum("npc,p->nc", logits.double(), w.double()) + b.double()
+        if logits is plain:
+            reference, w_plain = torch.softmax(combined, 1), w
+    torch.testing.assert_close(torch.softmax(combined, 1), reference, atol=1e-4, rtol=0)
+    assert float(w_plain[1]) > 10 * float(w_plain[0])  # the small path, scaled up
