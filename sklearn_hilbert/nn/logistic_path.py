@@ -22,13 +22,13 @@ import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import Bunch
 from torch import nn
 
-from .side_paths import pooled_statistics
+from .side_paths import pooled_features
 
 #: Modality subsets the logistic path chooses from.
 MODALITY_SETS = (("audio",), ("text",), ("audio", "text"))
@@ -76,7 +76,7 @@ class PooledLogistic(nn.Module):
 
     def features(self, audio, text, mask):
         """Pooled statistics ``(B, 2 (d_audio + d_text))``: audio mean, std, text mean, std."""
-        return torch.cat([pooled_statistics(audio, mask), pooled_statistics(text, mask)], dim=-1)
+        return pooled_features(audio, text, mask)
 
     def columns(self, modalities):
         """Indices of the feature columns of ``modalities``."""
@@ -90,17 +90,14 @@ class PooledLogistic(nn.Module):
 
 def _pooled_features(module, X, batch_size=256):
     """Each document's pooled statistics ``(n, n_features)`` float64, as ``module`` sees them."""
-    path = module.pooled_logistic
-    stats = [(getattr(module, f"{m}_mean").cpu(), getattr(module, f"{m}_scale").cpu())
-             for m in ("audio", "text")]
+    device = module.audio_mean.device
     out = []
     with torch.inference_mode():
         for start in range(0, len(X["mask"]), batch_size):
-            part = slice(start, start + batch_size)
-            audio, text = (torch.as_tensor(np.asarray(X[m][part]), dtype=torch.float32)
-                           for m in ("audio", "text"))
-            audio, text = (audio - stats[0][0]) / stats[0][1], (text - stats[1][0]) / stats[1][1]
-            out.append(path.features(audio, text, torch.as_tensor(np.asarray(X["mask"][part]))))
+            part = {key: torch.as_tensor(np.asarray(X[key][start:start + batch_size]),
+                                         device=device) for key in ("audio", "text", "mask")}
+            audio, text = module.standardize(part["audio"].float(), part["text"].float())
+            out.append(pooled_features(audio, text, part["mask"]).cpu())
     return torch.cat(out).double().numpy()
 
 
@@ -117,17 +114,12 @@ def _choose(path, F, y, class_weight, seed):
     folds = min(INNER_FOLDS, int(np.bincount(y)[np.unique(y)].min()))
     if folds < 2:  # a class of one document: nothing to validate on
         return Bunch(modalities=("audio", "text"), C=1.0)
-    grid = [{"select__kw_args": [{"indices": path.columns(m), "axis": 1}],
-             "logistic__C": list(C_GRID)} for m in MODALITY_SETS]
-    search = GridSearchCV(
-        _pipeline(path.columns(MODALITY_SETS[-1]), 1.0, class_weight), grid,
-        scoring="neg_log_loss", refit=False, error_score=np.nan,
-        cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
-    search.fit(F, y)
-    best = search.best_params_
-    columns = best["select__kw_args"]["indices"]
-    modalities = next(m for m in MODALITY_SETS if np.array_equal(path.columns(m), columns))
-    return Bunch(modalities=modalities, C=best["logistic__C"])
+    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    scores = {(m, C): cross_val_score(_pipeline(path.columns(m), C, class_weight), F, y, cv=cv,
+                                      scoring="neg_log_loss", error_score=np.nan).mean()
+              for m in MODALITY_SETS for C in C_GRID}
+    modalities, C = max(scores, key=lambda k: np.nan_to_num(scores[k], nan=-np.inf))
+    return Bunch(modalities=modalities, C=C)
 
 
 def logistic_class_weight(y, prior):

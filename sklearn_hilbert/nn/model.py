@@ -174,6 +174,11 @@ class HilbertModule(nn.Module):
                 ("order", self.segment_order), ("logistic", self.pooled_logistic))
         return [(name, module) for name, module in side if module is not None]
 
+    def standardize(self, audio, text):
+        """``(x - mean) / scale`` of each modality with the training statistics (buffers)."""
+        return ((audio - self.audio_mean) / self.audio_scale,
+                (text - self.text_mean) / self.text_scale)
+
     def forward(self, audio, text, mask):
         """Return ``(logits, representations)``.
 
@@ -186,8 +191,7 @@ class HilbertModule(nn.Module):
         mask = mask.bool()
         if self.training:
             mask = drop_segments(mask, self.segment_dropout)
-        audio = (audio - self.audio_mean) / self.audio_scale
-        text = (text - self.text_mean) / self.text_scale
+        audio, text = self.standardize(audio, text)
         x_a = self.project_audio(audio, mask)
         x_t = self.project_text(text, mask)
         h_a, w_a = self.audio_encoder(x_a, mask)

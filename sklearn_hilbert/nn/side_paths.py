@@ -42,6 +42,11 @@ def pooled_statistics(x, mask):
     return torch.cat([mean, torch.sqrt(var + 1e-6)], dim=-1)
 
 
+def pooled_features(audio, text, mask):
+    """``[mean_a; std_a; mean_t; std_t]`` over the real segments -> ``(B, 2 (d_a + d_t))``."""
+    return torch.cat([pooled_statistics(audio, mask), pooled_statistics(text, mask)], dim=-1)
+
+
 class SegmentFusion(nn.Module):
     """``mean_i MLP([x_a,i; x_t,i])``: segment-level fusion, mean-pooled over real segments."""
 
@@ -72,8 +77,7 @@ class PooledStatisticsHead(nn.Module):
         nn.init.zeros_(self.linear.bias)
 
     def forward(self, audio, text, mask):
-        stats = torch.cat([pooled_statistics(audio, mask), pooled_statistics(text, mask)], dim=-1)
-        return self.linear(self.dropout(stats))
+        return self.linear(self.dropout(pooled_features(audio, text, mask)))
 
 
 def centred_on_document(x, mask):
