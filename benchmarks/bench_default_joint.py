@@ -1,11 +1,11 @@
-"""The package default on ``make_segment_data(signal="joint")``, on data seeds of your choice.
+"""``HilbertClassifier()`` (the paper's HILBERT) on ``make_segment_data(signal="joint")``, on data seeds of your choice.
 
 The protocol of ``bench_classifier.py`` (400 documents, 3 classes at 0.7/0.2/0.1, 5
 stratified folds shuffled with seed 0, macro one-vs-rest AUC), for ``HilbertClassifier()``
 as it is and for any parameters given as ``name=value``::
 
     python benchmarks/bench_default_joint.py --seeds 3 4 --jobs 2
-    python benchmarks/bench_default_joint.py --seeds 3 path_holdout=None
+    python benchmarks/bench_default_joint.py --seeds 3 segment_interactions=16
 
 Prints one line per data seed: mean +/- std over the folds, and the per-fold AUCs.
 """

@@ -83,12 +83,13 @@ def resample_documents(sampler, X, y_enc):
     return X[index_res], y_enc[index_res]
 
 
-def validation_split(validation_fraction, X, y_enc, seed, name="validation_fraction"):
+def validation_split(validation_fraction, X, y_enc, seed):
     """Hold out ``validation_fraction`` of the documents, stratified by class.
 
     Returns ``X_train, y_train, valid_dataset`` (``valid_dataset`` is None when
-    ``validation_fraction`` is None).  ``name`` is the parameter the error names.
+    ``validation_fraction`` is None).
     """
+    name = "validation_fraction"
     if validation_fraction is None:
         return X, y_enc, None
     splitter = StratifiedShuffleSplit(
@@ -103,18 +104,6 @@ def validation_split(validation_fraction, X, y_enc, seed, name="validation_fract
             f"larger fraction or {name}=None."
         ) from None
     return X[train], y_enc[train], Dataset(X[valid], y_enc[valid])
-
-
-#: ``path_holdout`` applies only when each class leaves at least this many documents out.
-MIN_HELD_OUT_PER_CLASS = 1
-
-
-def _holdout_fraction(fraction, y_enc):
-    """``fraction``, or None where some class is too small to leave
-    :data:`MIN_HELD_OUT_PER_CLASS` documents out (the paths are then summed)."""
-    if fraction is None or np.bincount(y_enc).min() * fraction < MIN_HELD_OUT_PER_CLASS:
-        return None
-    return fraction
 
 
 def input_stats(X):
@@ -135,10 +124,9 @@ def prepare_training(estimator, X, y):
 
     Checks the parameters and inputs; sets ``classes_``, ``n_features_audio_``,
     ``n_features_text_``, ``device_`` and ``prior_shift_`` on ``estimator``; returns a Bunch
-    with the training set ``X``, ``y`` (encoded, after resampling; ``X_train``, ``y_train``
-    before resampling), ``valid`` and
-    ``holdout`` (the ``validation_fraction`` and ``path_holdout`` documents, Datasets or None), ``seed`` (of the weights, shuffling and dropout), ``class_weight`` and
-    ``input_stats``.
+    with the training set ``X``, ``y`` (encoded, after resampling), ``valid`` (the
+    ``validation_fraction`` documents, a Dataset or None), ``seed`` (of the weights,
+    shuffling and dropout), ``class_weight`` and ``input_stats``.
     """
     from sklearn.preprocessing import LabelEncoder
     from sklearn.utils import Bunch, check_random_state
@@ -161,16 +149,11 @@ def prepare_training(estimator, X, y):
     estimator.n_features_audio_, estimator.n_features_text_ = dims["audio"], dims["text"]
     seed = int(check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max))
     estimator.device_ = resolve_device(estimator.device)
-    # hold the path-weighting and validation documents out first, so that resampling never
-    # copies them
-    X, y_enc, holdout = validation_split(_holdout_fraction(estimator.path_holdout, y_enc),
-                                         X, y_enc, seed + 1, name="path_holdout")
+    # hold the validation documents out first, so that resampling never copies them
     X_train, y_train, valid = validation_split(estimator.validation_fraction, X, y_enc, seed)
     X_fit, y_fit = resample_documents(estimator.sampler, X_train, y_train)
     class_weight = class_weights(estimator.class_weight, estimator.classes_, y_fit)
     shift = prior_log_shift(y_train, y_fit, class_weight, len(estimator.classes_))
     estimator.prior_shift_ = shift if estimator.prior_correction else np.zeros_like(shift)
-    return Bunch(X=X_fit, y=y_fit, X_train=X_train, y_train=y_train, valid=valid,
-                 holdout=holdout, seed=seed,
-                 class_weight=class_weight,
+    return Bunch(X=X_fit, y=y_fit, valid=valid, seed=seed, class_weight=class_weight,
                  input_stats=input_stats(X_fit) if estimator.standardize else None)

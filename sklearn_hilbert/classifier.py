@@ -1,4 +1,4 @@
-"""``HilbertClassifier``: the HILBERT network as a scikit-learn classifier."""
+"""``HilbertClassifier``: the HILBERT network as a scikit-learn classifier, and ``EXTENDED``."""
 
 import numpy as np
 import torch
@@ -7,11 +7,23 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._hyperparameters import PARAMETER_CONSTRAINTS, check_network_shapes
 from ._training_set import prepare_training
-from .nn.path_weights import fit_paths
 from ._validation import check_segment_tensors, n_features_of
 from .attribution import NetworkInspectionMixin, SegmentAttributionMixin
 from .nn.net import make_net
 from .nn.training import seeded
+
+#: This package's extensions of the paper's network, by parameter:
+#: ``HilbertClassifier(**EXTENDED)`` is "HILBERT extended".  Each one is a documented
+#: parameter of :class:`HilbertClassifier` whose effect ``docs/model.md`` reports; none of
+#: them is in the paper.
+EXTENDED = {
+    "segment_dropout": 0.5,
+    "segment_fusion": True,
+    "pooled_head": True,
+    "segment_interactions": 16,
+    "cka": "debiased",
+    "mi_form": "lift",
+}
 
 
 class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, ClassifierMixin,
@@ -24,72 +36,84 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     ``CE + lambda_contrastive L_con + lambda_cka L_cka + lambda_mi L_mi +
     lambda_balance L_balance``.  See ``docs/model.md`` for the formulas.
 
+    With its defaults this is the paper's HILBERT: its architecture (attention
+    pooling per modality, cross-modal joint encoder, shared projector of width 128,
+    MoE of 8 experts of (32, 32), head 32-16) and its losses (joint-centric dual
+    contrastive loss, linear CKA, ``|I(j; a) - I(j; t)|``), and none of this
+    package's extensions.  Where the paper does not fix a setting (width, heads,
+    dropout, temperature, loss weights, optimiser, epochs, batch, input
+    standardisation), the docstring says so.  ``HilbertClassifier(**EXTENDED)`` turns
+    on the extensions (:data:`sklearn_hilbert.EXTENDED`); each is a parameter below
+    marked "not in the paper".
+
     Parameters
     ----------
     d_model : int, default=128
-        Width of the attention layers.
+        Width of the attention layers (the paper does not fix it).
     n_heads : int, default=4
-        Attention heads; must divide ``d_model``.
+        Attention heads; must divide ``d_model`` (the paper does not fix it).
     proj_dim : int, default=128
-        Width of the shared L2-normalised projector used by the auxiliary losses.
+        Width of the shared L2-normalised projector used by the auxiliary losses
+        (the paper's 128).
     n_experts : int, default=8
-        Experts of the Mixture-of-Experts head (``head="moe"``).
+        Experts of the Mixture-of-Experts head (``head="moe"``; the paper's 8).
     expert_hidden : tuple of int, default=(32, 32)
-        Hidden sizes of each expert (and of the ``head="mlp"`` replacement).
+        Hidden sizes of each expert (and of the ``head="mlp"`` replacement; the paper's).
     head_hidden : tuple of int, default=(32, 16)
-        Hidden sizes of the classification MLP after the experts.
+        Hidden sizes of the classification MLP after the experts (the paper's).
     dropout : float, default=0.1
-        Dropout rate throughout the network.
-    segment_dropout : float in [0, 1), default=0.5
+        Dropout rate throughout the network (the paper does not fix it).
+    segment_dropout : float in [0, 1), default=0.0
         Training only: each real segment is hidden with this probability at every
         step (a document keeps at least one), against memorising whole documents
-        (not in the paper; effect in ``docs/model.md``).  Predictions use every segment.
+        (not in the paper; 0.5 in ``EXTENDED``).  Predictions use every segment.
     standardize : bool, default=True
         Standardise each segment feature with the mean and std of the real training
         segments: frozen encoders emit features on very different scales (log-mel
-        energies next to their deltas), and the largest would drown the rest.
-    segment_fusion : bool, default=True
-        Add a mean-pooled MLP of each segment's ``[audio; text]`` to ``h_j`` (not in the paper).
-    pooled_head : bool, default=True
-        Add a linear map of pooled segment means and stds to the logits (not in the paper).
-    segment_interactions : int, default=16
+        energies next to their deltas), and the largest would drown the rest (the
+        paper does not say how it scales its inputs).
+    segment_fusion : bool, default=False
+        Add a mean-pooled MLP of each segment's ``[audio; text]`` to ``h_j`` (not in the
+        paper; on in ``EXTENDED``).
+    pooled_head : bool, default=False
+        Add a linear map of pooled segment means and stds to the logits (not in the
+        paper; on in ``EXTENDED``).
+    segment_interactions : int, default=0
         Rank of a path that adds to the logits the share of segments in which
         an audio detector and a text detector fire together (features centred
-        on their document; not in the paper; 0 turns it off; see
+        on their document; not in the paper; 16 in ``EXTENDED``; 0 turns it off; see
         :class:`~sklearn_hilbert.nn.side_paths.SegmentInteractions`).
     segment_order : bool, default=False
         With ``segment_interactions``, one more path of that rank: how much more often
-        an audio pattern comes before a text pattern than after (not in the paper;
-        :class:`~sklearn_hilbert.nn.side_paths.SegmentOrder`; effect in ``docs/model.md``).
-    pooled_logistic : bool, default=True
-        One more path: logistic regression on the pooled means and stds of the segment
-        features, fitted after training by scikit-learn (modalities and ``C`` chosen by
-        inner cross-validation) and weighted with the other paths on the ``path_holdout``
-        documents (not in the paper; :mod:`sklearn_hilbert.nn.logistic_path`).
+        an audio pattern comes before a text pattern than after (not in the paper, off
+        in ``EXTENDED``; :class:`~sklearn_hilbert.nn.side_paths.SegmentOrder`).
     temperature : float, default=0.5
-        Temperature ``tau`` of the contrastive losses and the InfoNCE critic.
+        Temperature ``tau`` of the contrastive losses and the InfoNCE critic (the paper
+        does not give its value).
     contrastive : {"dual", "pairwise"} or None, default="dual"
         ``"dual"``: joint-centric dual contrastive loss (HILBERT);
         ``"pairwise"``: CLIP-style audio-text InfoNCE; None: no contrastive term.
     head : {"moe", "mlp"}, default="moe"
         Mixture of Experts or a single MLP of the same width.
     lambda_contrastive : float, default=0.1
-        Weight of the contrastive term.
+        Weight of the contrastive term (the paper does not give its loss weights).
     lambda_cka : float, default=0.1
         Weight of the CKA alignment term.
-    cka : {"linear", "debiased"}, default="debiased"
-        The paper's linear CKA (biased at small batches) or CKA from unbiased HSIC.
+    cka : {"linear", "debiased"}, default="linear"
+        The paper's linear CKA (biased at small batches) or CKA from unbiased HSIC
+        (not in the paper; ``EXTENDED``).
     lambda_mi : float, default=0.1
         Weight of the mutual-information balance term.
-    mi_form : {"abs", "lift"}, default="lift"
+    mi_form : {"abs", "lift"}, default="abs"
         The paper's ``|I(j; a) - I(j; t)|`` or its form that only raises the lagging
-        modality (:func:`~sklearn_hilbert.nn.mi_balance_loss`).
+        modality (not in the paper; ``EXTENDED``; :func:`~sklearn_hilbert.nn.mi_balance_loss`).
     lambda_balance : float, default=0.01
-        Weight of the MoE load-balancing term.
+        Weight of the MoE load-balancing term (a common MoE regulariser the paper does
+        not mention; 0 turns it off).
     max_epochs : int, default=40
-        Training epochs (an upper bound with early stopping).
+        Training epochs (an upper bound with early stopping; the paper does not fix it).
     lr : float, default=2e-3
-        AdamW learning rate.
+        AdamW learning rate (the paper does not fix the optimiser).
     batch_size : int, default=32
         Documents per batch.  The last, shorter training batch is dropped
         (the auxiliary losses need negatives); a training set smaller than
@@ -110,18 +134,6 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     validation_fraction : float or None, default=None
         Fraction of the training documents held out (stratified) for early
         stopping on the validation cross-entropy.  None trains for ``max_epochs``.
-    path_holdout : float in (0, 1) or None, default=0.2
-        Fraction of the training documents held out of training (stratified,
-        before ``validation_fraction`` and resampling) on which one
-        non-negative weight per logit path (the attention network's head,
-        ``pooled_head``, ``segment_interactions``, ``segment_order``, ``pooled_logistic``) is
-        fitted after training,
-        by class-weighted cross-entropy (stacking; see
-        :mod:`sklearn_hilbert.nn.path_weights`).  It keeps a path that has
-        memorised its training documents from drowning one that generalises.
-        The fitted weights are ``path_weights_``.  None sums the trained paths (and
-        leaves the logistic path out), and so does a training set in which some class
-        has fewer than ``1 / path_holdout`` documents (too few to leave one out).
     patience : int, default=10
         Epochs without improvement of ``valid_ce`` before stopping; the best
         epoch's weights are restored.
@@ -158,15 +170,15 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         Device the network was trained on.
     prior_shift_ : ndarray of shape (n_classes,)
         Offsets added to the logits (zeros unless ``prior_correction``).
-    path_weights_ : dict
-        Weight of each logit path (``"network"``, ``"pooled"``, ``"interactions"``,
-        ``"order"``, ``"logistic"``) fitted on the ``path_holdout`` documents; when none
-        were held out, 1 for the trained paths and 0 for ``"logistic"``.
-    logistic_modalities_, logistic_C_ : tuple of str, float
-        Modalities and ``C`` the logistic path chose (with ``pooled_logistic``).
+    paths_ : tuple of str
+        The logit paths whose sum is the network's output, in the order of
+        :meth:`path_logits`: ``"network"`` (the paper's head), then ``"pooled"``,
+        ``"interactions"`` and ``"order"`` where those extensions are on.
 
     See Also
     --------
+    sklearn_hilbert.HilbertStackingClassifier : the extended network stacked with the
+        pooled logistic baseline.
     sklearn_hilbert.SegmentPooler : pooled features for logistic baselines.
     sklearn_hilbert.experiments.ablation.ABLATIONS : parameters of the paper's ablations.
 
@@ -180,6 +192,9 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     (60, 2)
     >>> len(clf.history_[:, "train_cka"])  # every loss term, once per epoch
     2
+    >>> from sklearn_hilbert import EXTENDED
+    >>> HilbertClassifier(**EXTENDED).segment_interactions  # "HILBERT extended"
+    16
     """
 
     _parameter_constraints = PARAMETER_CONSTRAINTS
@@ -193,21 +208,20 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         expert_hidden=(32, 32),
         head_hidden=(32, 16),
         dropout=0.1,
-        segment_dropout=0.5,
+        segment_dropout=0.0,
         standardize=True,
-        segment_fusion=True,
-        pooled_head=True,
-        segment_interactions=16,
+        segment_fusion=False,
+        pooled_head=False,
+        segment_interactions=0,
         segment_order=False,
-        pooled_logistic=True,
         temperature=0.5,
         contrastive="dual",
         head="moe",
         lambda_contrastive=0.1,
         lambda_cka=0.1,
-        cka="debiased",
+        cka="linear",
         lambda_mi=0.1,
-        mi_form="lift",
+        mi_form="abs",
         lambda_balance=0.01,
         max_epochs=40,
         lr=2e-3,
@@ -218,7 +232,6 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         prior_correction=True,
         sampler=None,
         validation_fraction=None,
-        path_holdout=0.2,
         patience=10,
         random_state=None,
         n_seeds=1,
@@ -239,7 +252,6 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         self.pooled_head = pooled_head
         self.segment_interactions = segment_interactions
         self.segment_order = segment_order
-        self.pooled_logistic = pooled_logistic
         self.temperature = temperature
         self.contrastive = contrastive
         self.head = head
@@ -258,7 +270,6 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         self.prior_correction = prior_correction
         self.sampler = sampler
         self.validation_fraction = validation_fraction
-        self.path_holdout = path_holdout
         self.patience = patience
         self.random_state = random_state
         self.n_seeds = n_seeds
@@ -283,7 +294,7 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
             head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
             project=project, input_stats=input_stats, segment_fusion=self.segment_fusion,
             pooled_head=self.pooled_head, segment_interactions=self.segment_interactions,
-            segment_order=self.segment_order, pooled_logistic=self.pooled_logistic,
+            segment_order=self.segment_order,
         )
         loss_params = dict(
             weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,
@@ -320,12 +331,10 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         with seeded(prep.seed, self.device_):
             net = self._build_net(len(prep.y), prep.class_weight, prep.valid, prep.input_stats)
             net.fit(prep.X, prep.y)
-        return self._set_fitted(net, prepared=prep)
+        return self._set_fitted(net)
 
-    def _set_fitted(self, net, nets=None, prepared=None):
-        if prepared is not None:
-            fit_paths(self, net, prepared)
-        self.path_weights_ = dict(zip(net.module_.paths, net.module_.path_weights.tolist()))
+    def _set_fitted(self, net, nets=None):
+        self.paths_ = tuple(net.module_.paths)
         self.net_, self.nets_ = net, [net] if nets is None else list(nets)
         self.history_ = net.history
         self.n_epochs_ = len(net.history)
@@ -360,6 +369,29 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         logits = torch.stack([torch.cat([o[0] for o in self._forward(X, net)]).double().cpu()
                               for net in nets])
         return logits + torch.as_tensor(self.prior_shift_, dtype=torch.float64)
+
+    def path_logits(self, X):
+        """The logits of each path of the network, before they are summed.
+
+        The network's output is the sum of its paths' logits (``paths_``: the paper's
+        head, then the extensions' paths) plus ``prior_shift_``.
+        :class:`~sklearn_hilbert.HilbertStackingClassifier` weighs these paths.
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+
+        Returns
+        -------
+        path_logits : ndarray of shape (n, n_paths, n_classes)
+            float64, mean over the ``n_seeds`` networks; ``path_logits(X).sum(axis=1) +
+            prior_shift_`` equals :meth:`decision_function`'s logits.
+        """
+        nets = getattr(self, "nets_", None) or [None]
+        return torch.stack([
+            torch.cat([o[1]["path_logits"] for o in self._forward(X, net)]).double().cpu()
+            for net in nets]).mean(dim=0).numpy()
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.

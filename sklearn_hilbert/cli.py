@@ -19,9 +19,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ._optional import MissingExtraError, import_optional, require_optional
+
 
 #: Demo settings: sized so that ``make demo`` runs in minutes on 2 CPU cores.
 DEMO = {"n_docs": 160, "max_segments": 20, "folds": 3, "max_epochs": 15}
+_DASK = "The dask backend (--scheduler)"
 
 
 def _log(args, message):
@@ -237,13 +240,22 @@ def _run_cv_pair(manifest, label, args, title=None, description=None):
     return rows
 
 
+def _check_extras(args):
+    """The extras a report run needs, checked before any work (text encoders: when resolved)."""
+    require_optional(["matplotlib"], "report", "Drawing the report's figures")
+    if args.scheduler:
+        require_optional(["dask", "distributed"], "dask", _DASK)
+
+
 def cmd_cv(args):
+    _check_extras(args)
     return run_cv(args.manifest, args.label, args)
 
 
 def cmd_demo(args):
     from .datasets.spoken_reviews import build_spoken_reviews
 
+    _check_extras(args)
     t0 = time.perf_counter()
     _log(args, f"Building/reusing the spoken reviews: {args.n_docs} documents, first "
                f"{args.max_segments} segments each")
@@ -322,11 +334,10 @@ def cmd_predict(args):
 
 
 def cmd_methods(args):
-    from .experiments.methods import ABLATION_NAMES, METHOD_NAMES
+    from .experiments.methods import DESCRIPTIONS, METHOD_NAMES
 
     for name in METHOD_NAMES:
-        kind = "HilbertClassifier ablation" if name in ABLATION_NAMES else "baseline"
-        print(f"{name:22s} {kind}")
+        print(f"{name:20s} {DESCRIPTIONS[name]}")
 
 
 @contextmanager
@@ -335,9 +346,10 @@ def _cluster(address):
     if not address:
         yield None
         return
-    from distributed import Client
     from joblib import parallel_backend
 
+    import_optional("dask", "dask", _DASK)  # joblib's "dask" backend imports both
+    Client = import_optional("distributed", "dask", _DASK).Client
     with Client(address) as client, parallel_backend("dask"):
         yield max(1, len(client.scheduler_info().get("workers", {})))
 
@@ -370,7 +382,7 @@ def main(argv=None):
     try:
         with _thread_limits(getattr(args, "threads", None)):
             commands[args.command](args)
-    except (OSError, ValueError, RuntimeError) as exc:
+    except (OSError, ValueError, RuntimeError, MissingExtraError) as exc:
         print(f"hilbert {args.command}: error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -63,8 +63,17 @@ def hilbert_module(d_audio, d_text, n_classes, **settings):
     params = {k: defaults[k] for k in ("d_model", "n_heads", "proj_dim", "n_experts",
                                        "expert_hidden", "head_hidden", "head", "dropout",
                                        "segment_dropout", "segment_fusion", "pooled_head",
-                                       "segment_interactions", "segment_order",
-                                       "pooled_logistic")}
+                                       "segment_interactions", "segment_order")}
     params["project"] = True
     params.update(settings)
     return HilbertModule(d_audio, d_text, n_classes, **params)
+
+
+def block_modules(monkeypatch, *names):
+    """Make ``import name`` (and of its submodules) fail for the test, as if not installed."""
+    import sys
+
+    for name in names:
+        for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+            monkeypatch.setitem(sys.modules, key, None)
+        monkeypatch.setitem(sys.modules, name, None)

@@ -9,7 +9,7 @@ from imblearn.over_sampling import SMOTE, RandomOverSampler
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 
-from sklearn_hilbert import HilbertClassifier
+from sklearn_hilbert import EXTENDED, HilbertClassifier
 from sklearn_hilbert.experiments.ablation import ABLATIONS
 from sklearn_hilbert.datasets import make_segment_data
 from sklearn_hilbert.nn import TERMS
@@ -161,8 +161,7 @@ def test_small_batches_skip_auxiliary_terms_without_nan():
 
 def test_class_weight_balanced_weights_the_cross_entropy(data3):
     X, y = data3
-    # path_holdout=None: every document is a training document
-    clf = HilbertClassifier(random_state=0, path_holdout=None, **{**TINY, "max_epochs": 1}).fit(X, y)
+    clf = HilbertClassifier(random_state=0, **{**TINY, "max_epochs": 1}).fit(X, y)
     w = clf.net_.criterion_.weight.numpy()
     counts = np.bincount(y)
     np.testing.assert_allclose(w, len(y) / (3 * counts), rtol=1e-6)
@@ -175,7 +174,7 @@ def test_class_weight_balanced_weights_the_cross_entropy(data3):
 def test_sampler_resamples_whole_documents(data3):
     X, y = data3
     clf = HilbertClassifier(random_state=0, sampler=RandomOverSampler(random_state=0),
-                            class_weight=None, path_holdout=None,
+                            class_weight=None,
                             **{**TINY, "max_epochs": 1}).fit(X, y)
     n_balanced = 3 * np.bincount(y).max()
     batches = clf.history_[0]["batches"]
@@ -221,9 +220,8 @@ def test_standardize_makes_feature_scale_irrelevant(data3):
     X, y = data3
     scales = np.logspace(-3, 3, X["audio"].shape[2]).astype(np.float32)
     scaled = {"audio": X["audio"] * scales + 50.0, "text": X["text"], "mask": X["mask"]}
-    # path_holdout=None: the path weights fitted on 15 documents would magnify the round-off
-    a = HilbertClassifier(random_state=0, path_holdout=None, **TINY).fit(X, y).predict_proba(X)
-    b = HilbertClassifier(random_state=0, path_holdout=None, **TINY).fit(scaled, y).predict_proba(scaled)
+    a = HilbertClassifier(random_state=0, **TINY).fit(X, y).predict_proba(X)
+    b = HilbertClassifier(random_state=0, **TINY).fit(scaled, y).predict_proba(scaled)
     np.testing.assert_allclose(a, b, atol=2e-3)  # float32 round-off of the rescaled inputs
     raw = HilbertClassifier(random_state=0, standardize=False, **TINY).fit(scaled, y)
     assert float(raw.net_.module_.audio_mean.abs().max()) == 0.0
@@ -232,7 +230,7 @@ def test_standardize_makes_feature_scale_irrelevant(data3):
 
 def test_standardization_statistics_use_real_segments_only(tiny_clf, data3):
     X, y = data3
-    tiny_clf.set_params(path_holdout=None).fit(X, y)  # every document is a training document
+    tiny_clf.fit(X, y)
     module = tiny_clf.net_.module_
     real = X["audio"][X["mask"]]
     np.testing.assert_allclose(module.audio_mean.numpy(), real.mean(0), rtol=1e-4, atol=1e-5)
@@ -241,12 +239,24 @@ def test_standardization_statistics_use_real_segments_only(tiny_clf, data3):
 
 def test_predictions_do_not_depend_on_the_batch(data3):
     """A document's probabilities are the same whatever other documents it is predicted with
-    (up to float32 round-off scaled by the path weights), and in any order."""
+    (up to float32 round-off), and in any order, with every path of the extended network."""
     X, y = data3
-    clf = HilbertClassifier(random_state=0, path_holdout=0.25, **TINY).fit(X, y)  # batches of 16
-    assert set(clf.path_weights_.values()) != {1.0}  # fitted weights amplify round-off
+    clf = HilbertClassifier(random_state=0, **EXTENDED, **TINY).fit(X, y)  # batches of 16
     full = clf.predict_proba(X)
     n = len(y)
     for rows in (np.arange(7), np.arange(n)[::-1], np.array([n - 1]), np.arange(3, n, 5)):
         np.testing.assert_allclose(clf.predict_proba({k: np.asarray(v)[rows] for k, v in X.items()}),
                                    full[rows], atol=1e-5, rtol=0)
+
+
+def test_path_logits_sum_to_the_logits(data3):
+    """The stack weighs the paths; their sum plus prior_shift_ is the classifier's output."""
+    X, y = data3
+    clf = HilbertClassifier(random_state=0, **EXTENDED, **{**TINY, "max_epochs": 1}).fit(X, y)
+    assert clf.paths_ == ("network", "pooled", "interactions")
+    paths = clf.path_logits(X)
+    assert paths.shape == (60, 3, 3) and paths.dtype == np.float64
+    logits = paths.sum(axis=1) + clf.prior_shift_
+    np.testing.assert_allclose(np.exp(logits) / np.exp(logits).sum(1, keepdims=True),
+                               clf.predict_proba(X), rtol=1e-5)
+    assert HilbertClassifier(**TINY).fit(X, y).paths_ == ("network",)  # the paper's head only

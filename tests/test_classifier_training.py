@@ -1,5 +1,5 @@
-"""The training fixes of issue 10: validation split before resampling, prior-corrected
-probabilities, max_grad_norm, device fallback, shared initial weights across ablations."""
+"""Training: validation split before resampling, prior-corrected probabilities,
+max_grad_norm, device fallback, the paper's defaults, shared initial weights across rows."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.metrics import log_loss
 from skorch.callbacks import Callback, GradientNormClipping
 
-from sklearn_hilbert import HilbertClassifier
+from sklearn_hilbert import EXTENDED, HilbertClassifier
 from sklearn_hilbert.experiments.ablation import ABLATIONS, PAPER
 from sklearn_hilbert.datasets import make_segment_data
 
@@ -43,7 +43,7 @@ def test_validation_documents_are_held_out_before_resampling(data3):
     X = _with_ids(X)
     recorder = RecordBatches()
     clf = HilbertClassifier(random_state=0, sampler=RandomOverSampler(random_state=0),
-                            validation_fraction=0.3, callbacks=[recorder], path_holdout=None,
+                            validation_fraction=0.3, callbacks=[recorder],
                             **{**TINY, "max_epochs": 2, "standardize": False}).fit(X, y)
     valid = clf.net_.train_split.keywords["valid_ds"]
     valid_ids = np.asarray(valid.X["audio"][:, 0, 0]).round(3).tolist()
@@ -62,9 +62,8 @@ def imbalanced():
 
 def test_prior_correction_undoes_class_weighting(imbalanced):
     (X, y), (X_test, y_test) = imbalanced
-    # path_holdout=None: the same network with and without the correction (with path_holdout
-    # the path weights are fitted to the corrected probabilities: see the next test)
-    params = dict(random_state=0, path_holdout=None, **{**TINY, "max_epochs": 8, "batch_size": 32})
+    # the same network with and without the correction
+    params = dict(random_state=0, **{**TINY, "max_epochs": 8, "batch_size": 32})
     raw = HilbertClassifier(prior_correction=False, **params).fit(X, y)
     fixed = HilbertClassifier(prior_correction=True, **params).fit(X, y)
     unweighted = HilbertClassifier(class_weight=None, **params).fit(X, y)
@@ -80,21 +79,6 @@ def test_prior_correction_undoes_class_weighting(imbalanced):
     # mean predicted probabilities follow the class frequencies, not a balanced prior
     np.testing.assert_allclose(fixed.predict_proba(X_test).mean(axis=0), [0.8, 0.15, 0.05], atol=0.05)
     assert raw.predict_proba(X_test).mean(axis=0)[2] > 0.15  # the weighted loss's balanced prior
-
-
-def test_path_weights_are_fitted_to_the_corrected_probabilities(imbalanced):
-    """With path_holdout, the weights minimise the held-out log-loss of predict_proba's own
-    (prior-corrected) probabilities: calibrated at the class frequencies, never worse than
-    the plain sum of paths by more than noise."""
-    (X, y), (X_test, y_test) = imbalanced
-    params = dict(random_state=0, **{**TINY, "max_epochs": 8, "batch_size": 32})
-    held = HilbertClassifier(path_holdout=0.25, **params).fit(X, y)
-    summed = HilbertClassifier(path_holdout=None, **params).fit(X, y)
-    loss_held = log_loss(y_test, held.predict_proba(X_test), labels=[0, 1, 2])
-    loss_summed = log_loss(y_test, summed.predict_proba(X_test), labels=[0, 1, 2])
-    assert loss_held <= loss_summed + 0.03
-    np.testing.assert_allclose(held.predict_proba(X_test).mean(axis=0), [0.8, 0.15, 0.05],
-                               atol=0.05)
 
 
 def test_max_grad_norm_clips_every_step_and_none_does_not_clip(data3):
@@ -121,11 +105,33 @@ def test_cuda_device_falls_back_to_cpu_and_clone_refits(data3, monkeypatch):
         assert clone(clf).fit(X, y).predict(X).shape == (60,)
 
 
+def test_the_default_is_the_papers_hilbert_parameter_for_parameter():
+    assert HilbertClassifier().get_params() == HilbertClassifier(**ABLATIONS["HILBERT"]).get_params()
+    params = HilbertClassifier().get_params()
+    assert {k: params[k] for k in PAPER} == PAPER
+    # the paper's architecture (DESIGN.md section 4) and losses (section 5)
+    assert (params["proj_dim"], params["n_experts"], params["expert_hidden"],
+            params["head_hidden"]) == (128, 8, (32, 32), (32, 16))
+    assert (params["contrastive"], params["cka"], params["mi_form"], params["head"]) == \
+        ("dual", "linear", "abs", "moe")
+    # none of the package's extensions
+    assert not any(params[k] for k in ("segment_dropout", "segment_fusion", "pooled_head",
+                                       "segment_interactions", "segment_order"))
+    assert not {"pooled_logistic", "path_holdout"} & set(params)
+
+
+def test_extended_turns_on_each_extension_and_nothing_else():
+    assert set(EXTENDED) == {"segment_dropout", "segment_fusion", "pooled_head",
+                             "segment_interactions", "cka", "mi_form"}
+    paper, extended = HilbertClassifier().get_params(), HilbertClassifier(**EXTENDED).get_params()
+    assert {k for k in paper if paper[k] != extended[k]} == set(EXTENDED)
+    assert ABLATIONS["HILBERT extended"] == EXTENDED
+
+
 def test_paper_rows_use_none_of_the_package_additions():
     for name in ("Transfer", "Transfer+MoE", "Contrastive+MoE", "HILBERT", "DualC only"):
         params = HilbertClassifier(**ABLATIONS[name]).get_params()
         assert {k: params[k] for k in PAPER} == PAPER
-    assert ABLATIONS["default"] == {}
     assert ABLATIONS["DualC only"]["contrastive"] == "dual"
     assert ABLATIONS["DualC only"]["lambda_cka"] == ABLATIONS["DualC only"]["lambda_mi"] == 0
 
@@ -133,11 +139,8 @@ def test_paper_rows_use_none_of_the_package_additions():
 def test_all_ablation_rows_start_from_the_same_initial_weights(data3):
     """lr ~ 0 and one epoch: the fitted weights are the initial ones (to 1e-9)."""
     X, y = data3
-    # path_holdout=None: the default's held-out documents would change the input statistics
-    # (data, not initial weights)
     nets = {name: HilbertClassifier(random_state=3, **{**TINY, "max_epochs": 1, "lr": 1e-12,
-                                                       **params, "path_holdout": None}
-                                    ).fit(X, y).net_.module_
+                                                       **params}).fit(X, y).net_.module_
             for name, params in ABLATIONS.items()}
     ref = nets["HILBERT"].state_dict()
     for name, module in nets.items():
@@ -145,57 +148,6 @@ def test_all_ablation_rows_start_from_the_same_initial_weights(data3):
             if key.split(".")[0] in ("experts", "projector") and name == "Transfer":
                 continue  # a different head (an MLP), hence other draws after it
             if key.split(".")[0] in ("segment_fusion", "pooled_head", "segment_interactions",
-                                     "segment_order", "pooled_logistic", "path_weights"):
-                continue  # the default's additions
+                                     "segment_order"):
+                continue  # the extensions' own parts
             torch.testing.assert_close(value, ref[key], atol=1e-9, rtol=0, msg=f"{name}: {key}")
-
-
-def test_path_holdout_documents_are_neither_trained_on_nor_resampled(data3):
-    """The path-weighting documents leave first (stratified), before validation and resampling,
-    and the weights fitted on them are used by predict_proba."""
-    X, y = data3
-    X = _with_ids(X)
-    recorder = RecordBatches()
-    clf = HilbertClassifier(random_state=0, sampler=RandomOverSampler(random_state=0),
-                            path_holdout=0.25, validation_fraction=0.2, callbacks=[recorder],
-                            **{**TINY, "max_epochs": 2, "standardize": False}).fit(X, y)
-    valid = clf.net_.train_split.keywords["valid_ds"]
-    valid_ids = set(np.asarray(valid.X["audio"][:, 0, 0]).round(3).tolist())
-    assert len(valid_ids) == 9  # 20 % of the 45 left after 15 were held out for the paths
-    assert len(recorder.ids | valid_ids) <= 45 and not valid_ids & recorder.ids
-    assert set(clf.path_weights_) == {"network", "pooled", "interactions", "logistic"}
-    module = clf.net_.module_
-    assert module.path_weights.tolist() == pytest.approx(list(clf.path_weights_.values()))
-    assert not torch.equal(module.path_weights, torch.tensor([1.0, 1.0, 1.0, 0.0]))  # fitted
-
-
-def test_path_holdout_gives_way_to_too_small_classes_and_none_sums_the_paths(data3):
-    X, y = data3
-    tiny = {**TINY, "max_epochs": 1}
-    summed = HilbertClassifier(random_state=0, path_holdout=None, **tiny).fit(X, y)
-    # the trained paths summed; the logistic path, which only held-out documents can weigh, out
-    assert summed.path_weights_ == {"network": 1.0, "pooled": 1.0, "interactions": 1.0,
-                                    "logistic": 0.0}
-    # 3 documents of the last class: 20 % of them is less than the 1 it takes
-    few = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:3]]
-    clf = HilbertClassifier(random_state=0, **tiny).fit(
-        {k: np.asarray(v)[few] for k, v in X.items()}, y[few])
-    assert clf.path_weights_ == summed.path_weights_
-    assert clf.predict_proba({k: np.asarray(v)[:5] for k, v in X.items()}).shape == (5, 3)
-
-
-@pytest.mark.parametrize("n_rare, held_out_rare", [(4, None), (5, 1), (9, 2)])
-def test_a_rare_class_of_five_documents_already_leaves_one_out(data3, n_rare, held_out_rare):
-    """At path_holdout=0.2 a class needs 5 documents (1 / 0.2) to leave one out for the path
-    weights; with 4 the paths are summed. Summed paths let a memorising network drown the
-    pooled path on small many-class corpora (benchmarks/bench_small_classes.py)."""
-    from sklearn_hilbert._training_set import prepare_training
-
-    X, y = data3
-    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:n_rare]]
-    X, y = {k: np.asarray(v)[keep] for k, v in X.items()}, y[keep]
-    holdout = prepare_training(HilbertClassifier(random_state=0, **TINY), X, y).holdout
-    if held_out_rare is None:
-        assert holdout is None
-    else:
-        assert int((holdout.y == 2).sum()) == held_out_rare

@@ -101,7 +101,9 @@ def test_console_script_is_installed(capsys):
     assert Path(sys.executable).with_name("hilbert").exists()
     assert main(["methods"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 11 and out[-1].startswith("default")  # 5 baselines + 6 ABLATIONS rows
+    assert len(out) == 12  # 5 baselines, the paper's 4 rows, DualC only, extended, stack
+    assert out[8].startswith("HILBERT ") and "HilbertClassifier()" in out[8]
+    assert out[-1].startswith("HILBERT stack") and not any(r.startswith("default") for r in out)
 
 
 def test_single_class_label_names_the_column_and_value(wav_corpus, tmp_path, capsys):

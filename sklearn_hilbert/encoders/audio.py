@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import torch
 
+from .._optional import import_optional
 from .base import Encoder, check_embeddings, length_batches, progress_bar, quiet_transformers
 from .hub import directory_fingerprint
 
@@ -142,8 +143,9 @@ class HFSpeechEncoder(Encoder):
                          f"chunk={self.max_samples}")
 
     def _load(self):
-        from transformers import AutoFeatureExtractor, AutoModel
-
+        transformers = import_optional("transformers", "hf",
+                                       "A Hugging Face speech encoder (transformers model)")
+        AutoFeatureExtractor, AutoModel = transformers.AutoFeatureExtractor, transformers.AutoModel
         with quiet_transformers():
             fe = AutoFeatureExtractor.from_pretrained(self.directory, local_files_only=True)
             model = AutoModel.from_pretrained(self.directory, local_files_only=True)

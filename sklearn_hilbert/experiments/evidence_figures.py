@@ -1,14 +1,17 @@
 """Figures of the report's evidence sections: reliability diagram and segment attributions.
 
-Drawn on :class:`matplotlib.figure.Figure` objects (no pyplot state is touched).
+Drawn on :class:`matplotlib.figure.Figure` objects (no pyplot state is touched); needs
+the ``[report]`` extra.
 """
 
 import numpy as np
 
+from .._optional import import_optional
+from .figures import PURPOSE
+
 
 def _figure(nrows, ncols, figsize, **kwargs):
-    from matplotlib.figure import Figure
-
+    Figure = import_optional("matplotlib.figure", "report", PURPOSE).Figure
     fig = Figure(figsize=figsize)
     return fig, fig.subplots(nrows, ncols, squeeze=False, **kwargs)
 
@@ -82,8 +85,7 @@ def plot_reliability(y, probas, classes, path, scores=None, title=None):
     >>> os.path.getsize(out) > 0
     True
     """
-    from matplotlib import colormaps
-
+    colormaps = import_optional("matplotlib", "report", PURPOSE).colormaps
     classes = list(classes)
     n_bins = int(np.clip(len(y) // 15, 3, 10))
     fig, axes = _figure(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [3, 2]})

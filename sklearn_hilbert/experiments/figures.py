@@ -2,14 +2,18 @@
 
 Figures are drawn on :class:`matplotlib.figure.Figure` objects and saved to
 files, so no pyplot state or backend of the caller (e.g. a notebook) is touched.
+Drawing needs the ``[report]`` extra (matplotlib).
 """
 
 import numpy as np
 
+from .._optional import import_optional
+
+PURPOSE = "Drawing the report's figures"
+
 
 def _subplots(nrows, ncols, figsize, **kwargs):
-    from matplotlib.figure import Figure
-
+    Figure = import_optional("matplotlib.figure", "report", PURPOSE).Figure
     fig = Figure(figsize=figsize)
     return fig, fig.subplots(nrows, ncols, squeeze=False, **kwargs)
 
@@ -55,8 +59,7 @@ def plot_roc_curves(y, probas, classes, path, title=None):
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    from matplotlib import colormaps
-
+    colormaps = import_optional("matplotlib", "report", PURPOSE).colormaps
     y = np.asarray(y)
     classes = list(classes)
     # two classes: one panel (the curve of class 1 vs class 0)

@@ -40,7 +40,7 @@ def with_inner_search(methods, grid, *, names=("HILBERT",), inner_folds=3, rando
     training fold.  Other methods (the ablations, whose loss weights define them) stay."""
     from ..classifier import HilbertClassifier
     from ..model_selection import BatchedGridSearchCV
-    from .methods import _SmallDataStratifiedKFold
+    from ..stacking import _SmallDataStratifiedKFold
 
     valid = set(HilbertClassifier().get_params())
     unknown = sorted(set(grid) - valid)

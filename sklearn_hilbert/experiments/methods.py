@@ -1,4 +1,4 @@
-"""The methods compared by ``hilbert cv``: baselines a reviewer asks for, and the HILBERT ablations.
+"""The methods compared by ``hilbert cv``: baselines, the paper's rows, HILBERT extended and stack.
 
 Every method is a scikit-learn classifier taking segment tensors (the output
 of :class:`~sklearn_hilbert.FrozenEncoderTransformer`), so all of them run on
@@ -8,15 +8,11 @@ the same cached encodings and the same folds.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.dummy import DummyClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
 from ..classifier import HilbertClassifier
-from ..pooling import SegmentPooler
+from ..stacking import HilbertStackingClassifier, pooled_logistic
 from .ablation import ABLATIONS
 from .scores import align_proba
 
@@ -28,10 +24,31 @@ BASELINES = (
     "LogReg early fusion",
     "LogReg late fusion",
 )
-#: The HILBERT ablations, named as in :data:`~sklearn_hilbert.experiments.ablation.ABLATIONS`.
-ABLATION_NAMES = tuple(ABLATIONS)
+#: The HILBERT networks, named as in :data:`~sklearn_hilbert.experiments.ablation.ABLATIONS`
+#: (the paper's four rows, "DualC only", "HILBERT extended"), then the stack.
+ABLATION_NAMES = tuple(ABLATIONS) + ("HILBERT stack",)
 #: Every method, in table order.
 METHOD_NAMES = BASELINES + ABLATION_NAMES
+#: What each row of the report contains (``hilbert methods`` prints it).
+DESCRIPTIONS = {
+    "Dummy (prior)": "DummyClassifier(strategy='prior'): the class frequencies",
+    "LogReg text": "logistic regression on pooled text segment statistics (mean, std), "
+                   "C by inner CV",
+    "LogReg audio": "logistic regression on pooled audio segment statistics, C by inner CV",
+    "LogReg early fusion": "logistic regression on pooled audio and text statistics together",
+    "LogReg late fusion": "mean of the LogReg text and LogReg audio probabilities",
+    "Transfer": "the paper's network, MLP head, cross-entropy only",
+    "Transfer+MoE": "the paper's network and MoE head, cross-entropy only",
+    "Contrastive+MoE": "the paper's network and MoE head + CLIP-style audio-text InfoNCE",
+    "HILBERT": "HilbertClassifier(): the paper's HILBERT (joint-centric dual contrastive, "
+               "linear CKA, |I(j;a) - I(j;t)|, MoE)",
+    "DualC only": "the paper's HILBERT without the CKA and MI terms",
+    "HILBERT extended": "HilbertClassifier(**EXTENDED): + segment dropout, segment fusion, "
+                        "pooled-statistics head, segment-interaction path, debiased CKA, "
+                        "one-sided MI",
+    "HILBERT stack": "HilbertStackingClassifier(): cross-fitted stacking of HILBERT extended's "
+                     "paths and the three LogReg baselines (one non-negative weight each)",
+}
 
 
 class LateFusionClassifier(ClassifierMixin, BaseEstimator):
@@ -103,49 +120,6 @@ class LateFusionClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-class _SmallDataStratifiedKFold(StratifiedKFold):
-    """Stratified K-fold that lowers ``n_splits`` to the smallest class count (at least 2).
-
-    The inner grid of the logistic baselines runs on outer training folds,
-    where a rare class can have fewer members than ``n_splits``.
-    """
-
-    def _k(self, y):
-        counts = np.unique(np.asarray(y), return_counts=True)[1]
-        return int(max(2, min(self.n_splits, counts.min())))
-
-    def get_n_splits(self, X=None, y=None, groups=None):
-        return self.n_splits if y is None else self._k(y)
-
-    def split(self, X, y, groups=None):
-        cv = StratifiedKFold(self._k(y), shuffle=self.shuffle, random_state=self.random_state)
-        return cv.split(X, y, groups)
-
-
-def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_state=0):
-    """Logistic regression on segment statistics, with an inner grid over ``C``.
-
-    Pipeline ``SegmentPooler(modalities) -> StandardScaler -> LogisticRegression
-    (class_weight="balanced")`` inside a :class:`~sklearn.model_selection.GridSearchCV`
-    over ``C`` (inner stratified ``inner_cv``-fold CV, log-loss; fewer folds when
-    a class of the training data has fewer than ``inner_cv`` documents).
-
-    Examples
-    --------
-    >>> from sklearn_hilbert.experiments.methods import pooled_logistic
-    >>> pooled_logistic(("text",)).param_grid
-    {'logisticregression__C': [0.01, 0.1, 1.0]}
-    """
-    pipe = Pipeline([
-        ("segmentpooler", SegmentPooler(modalities=tuple(modalities))),
-        ("standardscaler", StandardScaler()),
-        ("logisticregression", LogisticRegression(class_weight="balanced", max_iter=2000)),
-    ])
-    cv = _SmallDataStratifiedKFold(inner_cv, shuffle=True, random_state=random_state)
-    return GridSearchCV(pipe, {"logisticregression__C": list(C_grid)}, cv=cv,
-                        scoring="neg_log_loss", error_score=np.nan)
-
-
 def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), inner_cv=3,
                  random_state=0):
     """Build the compared methods, unfitted, in table order.
@@ -153,10 +127,10 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
     Parameters
     ----------
     names : list of str or None, default=None
-        Subset of :data:`METHOD_NAMES` (case-insensitive); None means all nine.
+        Subset of :data:`METHOD_NAMES` (case-insensitive); None means all of them.
     hilbert_params : dict, default=None
         Extra :class:`~sklearn_hilbert.HilbertClassifier` parameters shared by
-        the four ablations (e.g. ``{"max_epochs": 30}``).
+        every network, the stack's included (e.g. ``{"max_epochs": 30}``).
     C_grid : sequence of float, default=(0.01, 0.1, 1.0)
         Inner grid of the logistic baselines.
     inner_cv : int, default=3
@@ -191,6 +165,16 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
                 ("text", pooled_logistic(("text",), C_grid, inner_cv, random_state)),
                 ("audio", pooled_logistic(("audio",), C_grid, inner_cv, random_state)),
             ])
+        elif name == "HILBERT stack":
+            network = HilbertClassifier(**{"random_state": random_state,
+                                           **(hilbert_params or {}),
+                                           **ABLATIONS["HILBERT extended"]})
+            baselines = [(f"logreg_{key}", pooled_logistic(modalities, C_grid, inner_cv,
+                                                           random_state))
+                         for key, modalities in (("text", ("text",)), ("audio", ("audio",)),
+                                                 ("fusion", ("audio", "text")))]
+            methods[name] = HilbertStackingClassifier(network, baselines,
+                                                      random_state=random_state)
         else:
             params = {"random_state": random_state, **(hilbert_params or {}), **ABLATIONS[name]}
             methods[name] = HilbertClassifier(**params)

@@ -1,11 +1,19 @@
-"""``BatchedGridSearchCV``: :class:`~sklearn.model_selection.GridSearchCV`, all fits stacked."""
+"""``BatchedGridSearchCV``: :class:`~sklearn.model_selection.GridSearchCV`, all fits stacked.
+
+Only scikit-learn's public API builds the search (``check_scoring``, ``check_cv``,
+``ParameterGrid``); ``cv_results_`` is assembled here with the same keys and
+values as ``GridSearchCV``'s.  Parameter validation is scikit-learn's
+(``_parameter_constraints``), as for every estimator of the package.
+"""
 
 import time
+import warnings
 from numbers import Integral
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.base import clone, is_classifier
-from sklearn.metrics._scorer import _MultimetricScorer
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, ParameterGrid, check_cv
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -97,7 +105,7 @@ class BatchedGridSearchCV(GridSearchCV):
         self._validate_params()
         split_estimator(self.estimator)
         y = np.asarray(y)
-        scorers, refit_metric = self._get_scorers()
+        scorers, refit_metric, scorer_ = self._scorers()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(np.zeros(len(y)), y))
         self.n_splits_ = len(splits)
@@ -110,13 +118,13 @@ class BatchedGridSearchCV(GridSearchCV):
                        max_stack=self.max_stack, stack=self.stack, verbose=self.verbose)
         for o in out:
             o.pop("estimator", None)
-        results = self._format_results(candidates, self.n_splits_, out)
+        results = cv_results(candidates, self.n_splits_, out, self.return_train_score)
         self.multimetric_ = isinstance(out[0]["test_scores"], dict)
         if callable(self.scoring) and self.multimetric_:
-            self._check_refit_for_multimetric(out[0]["test_scores"])
+            self._check_multimetric_refit(out[0]["test_scores"])
             refit_metric = self.refit
         if self.refit or not self.multimetric_:
-            self.best_index_ = self._select_best_index(self.refit, refit_metric, results)
+            self.best_index_ = _best_index(self.refit, refit_metric, results)
             if not callable(self.refit):
                 self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
             self.best_params_ = results["params"][self.best_index_]
@@ -126,6 +134,122 @@ class BatchedGridSearchCV(GridSearchCV):
             start = time.time()
             self.best_estimator_.fit(X, y)
             self.refit_time_ = time.time() - start
-        self.scorer_ = scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
+        self.scorer_ = scorer_
         self.cv_results_ = results
         return self
+
+    def _scorers(self):
+        """The scorer called on each fold, the metric ``refit`` uses, and ``scorer_``."""
+        if callable(self.scoring):
+            return self.scoring, "score", self.scoring
+        if self.scoring is None or isinstance(self.scoring, str):
+            scorer = check_scoring(self.estimator, self.scoring)
+            return scorer, "score", scorer
+        scorer = check_scoring(self.estimator, self.scoring)  # validates; returns a dict
+        named = (self.scoring if isinstance(self.scoring, dict)
+                 else {name: name for name in self.scoring})
+        scorer_ = {name: check_scoring(self.estimator, s) for name, s in named.items()}
+        self._check_multimetric_refit(scorer_)
+        return scorer, self.refit, scorer_
+
+    def _check_multimetric_refit(self, names):
+        if self.refit is not False and not callable(self.refit) and not (
+                isinstance(self.refit, str) and self.refit in names):
+            raise ValueError(
+                "For multi-metric scoring, the parameter refit must be set to a scorer key or "
+                "a callable to refit an estimator with the best parameter setting on the "
+                "whole data and make the best_* attributes available for that metric. If "
+                f"this is not needed, refit should be set to False explicitly. {self.refit!r} "
+                "was passed.")
+
+
+def _best_index(refit, refit_metric, results):
+    """Index of the best candidate: ``refit(results)`` when callable, else rank 1."""
+    if not callable(refit):
+        return int(results[f"rank_test_{refit_metric}"].argmin())
+    best = refit(results)
+    if not isinstance(best, Integral):
+        raise TypeError("best_index_ returned is not an integer")
+    if not 0 <= best < len(results["params"]):
+        raise IndexError("best_index_ index out of range")
+    return best
+
+
+def _param_column(candidates, name):
+    """``param_<name>``: a masked array, masked where a candidate lacks the parameter."""
+    try:
+        values = np.array([c[name] for c in candidates if name in c])
+        dtype = object if values.dtype.kind in "SU" or values.ndim > 1 else values.dtype
+    except ValueError:  # sequences of different lengths
+        dtype = object
+    column = np.ma.MaskedArray(np.empty(len(candidates), dtype=dtype), mask=True)
+    for i, c in enumerate(candidates):
+        if name in c:
+            column[i] = c[name]
+    return column
+
+
+def cv_results(candidates, n_splits, out, return_train_score=False):
+    """``cv_results_`` of a grid search from its (candidate x fold) results.
+
+    Parameters
+    ----------
+    candidates : list of dict
+        The parameter settings, in order.
+    n_splits : int
+    out : list of dict
+        One per (candidate, fold), candidate-major, as returned by
+        :func:`~sklearn_hilbert.model_selection._evaluate.evaluate`:
+        ``test_scores`` (float or dict of floats), ``fit_time``, ``score_time``
+        and, with ``return_train_score``, ``train_scores``.
+    return_train_score : bool, default=False
+
+    Returns
+    -------
+    results : dict
+        The keys and values of :class:`~sklearn.model_selection.GridSearchCV`'s
+        ``cv_results_``: ``{mean,std}_{fit,score}_time``, ``param_*``,
+        ``params``, ``split<k>_test_<name>``, ``{mean,std,rank}_test_<name>``
+        (``<name>`` is ``score`` for a single metric), and the train scores.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.model_selection._search import cv_results
+    >>> out = [{"test_scores": s, "fit_time": 1.0, "score_time": 0.1}
+    ...        for s in (0.6, 0.8, 0.9, 0.9)]
+    >>> res = cv_results([{"C": 1}, {"C": 10}], 2, out)
+    >>> res["mean_test_score"].tolist(), res["rank_test_score"].tolist()
+    ([0.7, 0.9], [2, 1])
+    """
+    n = len(candidates)
+    results = {}
+
+    def store(key, values, splits=False, rank=False):
+        array = np.asarray(values, dtype=np.float64).reshape(n, n_splits)
+        if splits:
+            for k in range(n_splits):
+                results[f"split{k}_{key}"] = array[:, k]
+        means = array.mean(axis=1)
+        if key.startswith(("train_", "test_")) and not np.isfinite(means).all():
+            warnings.warn(f"One or more of the {key.split('_')[0]} scores are non-finite: "
+                          f"{means}", UserWarning, stacklevel=3)
+        results[f"mean_{key}"] = means
+        results[f"std_{key}"] = array.std(axis=1)
+        if rank:  # failed (NaN) candidates tie with the worst
+            filled = np.where(np.isnan(means), np.nanmin(means) - 1, means) \
+                if not np.isnan(means).all() else np.zeros_like(means)
+            results[f"rank_{key}"] = rankdata(-filled, method="min").astype(np.int32)
+
+    store("fit_time", [o["fit_time"] for o in out])
+    store("score_time", [o["score_time"] for o in out])
+    for name in dict.fromkeys(p for c in candidates for p in sorted(c)):
+        results[f"param_{name}"] = _param_column(candidates, name)
+    results["params"] = candidates
+    kinds = ("test",) + (("train",) if return_train_score else ())
+    for kind in kinds:
+        scores = [o[f"{kind}_scores"] for o in out]
+        named = scores[0] if isinstance(scores[0], dict) else {"score": None}
+        for metric in named:
+            values = [s[metric] if isinstance(s, dict) else s for s in scores]
+            store(f"{kind}_{metric}", values, splits=True, rank=kind == "test")
+    return results

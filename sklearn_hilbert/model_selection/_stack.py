@@ -205,7 +205,7 @@ def train_stack(specs):
                 param.copy_(pieces[name].view(param.shape))
         net.history_ = _history(record[:, : steps[i], i], batch, net.criterion_.active,
                                 seconds / (G * epochs))
-        fitted.append(spec.estimator._set_fitted(net, prepared=spec.prepared))
+        fitted.append(spec.estimator._set_fitted(net))
     return fitted
 
 

@@ -13,7 +13,6 @@ from .layers import (
     SharedProjector,
     mlp,
 )
-from .logistic_path import PooledLogistic
 from .side_paths import (
     PooledStatisticsHead,
     SegmentFusion,
@@ -73,10 +72,6 @@ class HilbertModule(nn.Module):
         With ``segment_interactions``, a further path of that rank: per detector
         pair, how much more often the audio pattern comes before the text
         pattern than after (:class:`~sklearn_hilbert.nn.side_paths.SegmentOrder`).
-    pooled_logistic : bool, default=False
-        A logistic-regression path on pooled statistics whose coefficients are set
-        after training (:mod:`sklearn_hilbert.nn.logistic_path`); its path weight is 0
-        until then, so it takes no part in training.
     input_stats : dict or None, default=None
         ``{"audio": (mean, scale), "text": (mean, scale)}`` per-feature statistics;
         inputs are standardised as ``(x - mean) / scale`` before the projection.
@@ -116,7 +111,6 @@ class HilbertModule(nn.Module):
         pooled_head,
         segment_interactions=0,
         segment_order=False,
-        pooled_logistic=False,
         input_stats=None,
     ):
         super().__init__()
@@ -156,22 +150,13 @@ class HilbertModule(nn.Module):
             SegmentOrder(d_audio, d_text, n_classes, segment_interactions, dropout)
             if segment_interactions and segment_order else None
         )
-        self.pooled_logistic = (
-            PooledLogistic(d_audio, d_text, n_classes) if pooled_logistic else None
-        )
-        #: names of the paths whose logits are summed, in the order of ``path_weights``
+        #: names of the paths whose logits are summed, in the order of ``path_logits``
         self.paths = ("network", *(name for name, _ in self._side_paths()))
-        # weight of each path's logits: 1 (a plain sum) unless fitted on held-out documents
-        # (:func:`~sklearn_hilbert.nn.path_weights.fit_path_weights`); a buffer, not trained.
-        # The logistic path is fitted after training: 0 until then.
-        self.register_buffer("path_weights", torch.tensor(
-            [0.0 if name == "logistic" else 1.0 for name in self.paths]))
-        self.register_buffer("path_bias", torch.zeros(n_classes))
 
     def _side_paths(self):
         """``(name, module)`` of each logit path beside the network's head that is built."""
         side = (("pooled", self.pooled_head), ("interactions", self.segment_interactions),
-                ("order", self.segment_order), ("logistic", self.pooled_logistic))
+                ("order", self.segment_order))
         return [(name, module) for name, module in side if module is not None]
 
     def standardize(self, audio, text):
@@ -186,7 +171,7 @@ class HilbertModule(nn.Module):
         ``h_joint``, their projections ``z_*`` (when ``project``), the MoE
         gate probabilities ``gate`` (MoE head only), the pooling weights
         ``attention_*`` ``(B, S)`` and the logits of each path ``path_logits``
-        ``(B, n_paths, n_classes)`` (their ``path_weights``-weighted sum plus ``path_bias`` is ``logits``).
+        ``(B, n_paths, n_classes)`` (their sum is ``logits``; the order is ``paths``).
         """
         mask = mask.bool()
         if self.training:
@@ -216,5 +201,4 @@ class HilbertModule(nn.Module):
         paths = [self.classifier(mixed)]
         paths += [path(audio, text, mask) for _, path in self._side_paths()]
         reps["path_logits"] = torch.stack(paths, dim=1)
-        logits = torch.einsum("bpc,p->bc", reps["path_logits"], self.path_weights) + self.path_bias
-        return logits, reps
+        return reps["path_logits"].sum(dim=1), reps

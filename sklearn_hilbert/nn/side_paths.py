@@ -166,7 +166,7 @@ class SegmentOrder(SegmentInteractions):
     hold the audio pattern first and the text pattern after than the other
     way round, in ``[-1, 1]``; positive when what is heard comes before what
     is said.  Cumulative sums over segments, no loop.  A separate path (with
-    its own weight in ``path_weights``) so that, where order carries nothing,
+    its own logits in ``path_logits``) so that, where order carries nothing,
     it can be turned down without the co-occurrence path.
 
     Parameters

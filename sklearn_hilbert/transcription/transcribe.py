@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._optional import import_optional, require_optional
 from ..audio_io import AudioError, read_audio, resample
 from ..encoders.cache import content_key
 from ..encoders.hub import directory_fingerprint
@@ -23,6 +24,10 @@ from .resegment import Word
 from .vad import VAD_RATE, load_vad, speech_regions
 
 __all__ = ["NoSpeechError", "Transcript", "WhisperRunner", "file_digest"]
+
+_PURPOSE = "Transcription (faster-whisper and Silero VAD)"
+#: What a run imports (checked before any work): the ``[transcribe]`` extra.
+_NEEDS = ("faster_whisper", "ctranslate2", "silero_vad", "onnxruntime")
 
 
 class NoSpeechError(AudioError):
@@ -77,6 +82,7 @@ class WhisperRunner:
 
     def __init__(self, model="tiny.en", language="en", device="cpu", compute_type="int8",
                  cpu_threads=0, beam_size=5, vad_threshold=0.5, chunk_seconds=120.0):
+        require_optional(_NEEDS, "transcribe", _PURPOSE)
         self.directory = whisper_directory(model, what="model")
         self.model_name = model
         self.language = language
@@ -91,8 +97,8 @@ class WhisperRunner:
 
     def load(self):
         if self._model is None:
-            from faster_whisper import WhisperModel
-
+            WhisperModel = import_optional("faster_whisper", "transcribe",
+                                           _PURPOSE).WhisperModel
             self._model = load_ctranslate2(WhisperModel, self.directory, self.device,
                                            self.compute_type, library="faster-whisper",
                                            model=repr(self.model_name),
@@ -120,9 +126,7 @@ class WhisperRunner:
         words, language = [], self.language
         # faster-whisper falls back to sampling when greedy/beam decoding loops; a fixed seed
         # makes that reproducible, so the same audio gives the same words (as the cache assumes)
-        import ctranslate2
-
-        ctranslate2.set_random_seed(0)
+        import_optional("ctranslate2", "transcribe", _PURPOSE).set_random_seed(0)
         for chunk in _chunks(regions, self.chunk_seconds):
             pieces, offsets, pos = [], [], 0
             for a, b in chunk:

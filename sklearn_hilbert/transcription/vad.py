@@ -16,23 +16,26 @@ import numpy as np
 import soundfile as sf
 import torch
 
+from .._optional import import_optional
 from .._threads import torch_threads_kept
 from ..audio_io import AudioError, audio_info, resample
 
 __all__ = ["VAD_RATE", "speech_regions", "load_vad"]
+
+_PURPOSE = "Voice activity detection (Silero VAD)"
 
 VAD_RATE = 16000
 _WINDOW = 512  # samples per Silero window at 16 kHz
 
 
 def load_vad():
-    """The Silero VAD model of the ``silero-vad`` package (ONNX, one thread)."""
-    try:
-        with torch_threads_kept():  # importing silero_vad sets torch to one thread
-            from silero_vad import load_silero_vad
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise ImportError("Voice activity detection needs the package silero-vad "
-                          "(pip install silero-vad).") from None
+    """The Silero VAD model of the ``silero-vad`` package (ONNX, one thread).
+
+    Needs the ``[transcribe]`` extra (silero-vad, onnxruntime).
+    """
+    with torch_threads_kept():  # importing silero_vad sets torch to one thread
+        load_silero_vad = import_optional("silero_vad", "transcribe", _PURPOSE).load_silero_vad
+    import_optional("onnxruntime", "transcribe", _PURPOSE)  # what the ONNX model runs on
     with warnings.catch_warnings():  # its use of importlib.resources.path is deprecated
         warnings.simplefilter("ignore", DeprecationWarning)
         return load_silero_vad(onnx=True)
@@ -109,8 +112,8 @@ def speech_regions(path, model=None, threshold=0.5, min_speech=0.25, min_silence
     if len(carry):
         probs.extend(_window_probs(model, np.pad(carry, (0, _WINDOW - len(carry)))))
     with torch_threads_kept():
-        from silero_vad import get_speech_timestamps_from_probs
-
+        get_speech_timestamps_from_probs = import_optional(
+            "silero_vad", "transcribe", _PURPOSE).get_speech_timestamps_from_probs
     found = get_speech_timestamps_from_probs(
         probs, sampling_rate=VAD_RATE, threshold=threshold,
         min_speech_duration_ms=int(min_speech * 1000),

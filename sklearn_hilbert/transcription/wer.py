@@ -2,6 +2,8 @@
 
 import re
 
+from .._optional import import_optional
+
 __all__ = ["normalize_text", "word_error_rate"]
 
 _KEEP = re.compile(r"[^\w\s']")
@@ -34,14 +36,18 @@ def word_error_rate(references, hypotheses):
         pairs together, after :func:`normalize_text`.  Numbers written as
         digits by the recogniser and as words in the reference count as errors.
 
+    Raises
+    ------
+    MissingExtraError
+        If jiwer is not installed (``pip install "sklearn-hilbert[transcribe]"``).
+
     Examples
     --------
     >>> from sklearn_hilbert.transcription.wer import word_error_rate
     >>> word_error_rate("the cat sat on the mat", "The cat sat on a mat.")
     0.16666666666666666
     """
-    import jiwer
-
+    jiwer = import_optional("jiwer", "transcribe", "The word error rate (word_error_rate)")
     if isinstance(references, str):
         references, hypotheses = [references], [hypotheses]
     references = [normalize_text(r) for r in references]

@@ -123,3 +123,35 @@ def test_encoder_pipeline_encodes_once(deterministic):
     assert sum(CountingAudioEncoder.calls) == 3 * len(docs)  # every segment once
     assert res["test_score"].mean() > 0.5
     assert res["estimator"][0].predict_proba(docs[:2]).shape == (2, 2)
+
+
+def test_cv_results_are_gridsearchcv_s():
+    """cv_results() rebuilds GridSearchCV's cv_results_ (public API only) from its fold scores:
+    disjoint grids (masked params), string and None values, two metrics, train scores, ties."""
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_hilbert.model_selection._search import cv_results
+
+    X, y = make_classification(60, random_state=0)
+    grid = [{"C": [0.01, 1.0, 1.0 + 1e-12], "class_weight": [None, "balanced"]}, {"tol": [1e-3]}]
+    scoring = {"auc": "roc_auc", "acc": "accuracy"}
+    theirs = GridSearchCV(LogisticRegression(max_iter=200), grid, cv=3, scoring=scoring,
+                          refit="auc", return_train_score=True).fit(X, y).cv_results_
+    n_cand, n_splits = len(theirs["params"]), 3
+    out = [{"test_scores": {m: theirs[f"split{k}_test_{m}"][c] for m in scoring},
+            "train_scores": {m: theirs[f"split{k}_train_{m}"][c] for m in scoring},
+            "fit_time": 0.0, "score_time": 0.0}
+           for c in range(n_cand) for k in range(n_splits)]
+    ours = cv_results(theirs["params"], n_splits, out, return_train_score=True)
+    timing = {k for k in theirs if k.endswith("_time")}
+    assert set(ours) == set(theirs)
+    for key in set(theirs) - timing - {"params"}:
+        if key.startswith("param_"):
+            assert ours[key].dtype == theirs[key].dtype, key
+            np.testing.assert_array_equal(np.ma.getmaskarray(ours[key]),
+                                          np.ma.getmaskarray(theirs[key]), err_msg=key)
+            assert ours[key].compressed().tolist() == theirs[key].compressed().tolist(), key
+        else:
+            np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-12, err_msg=key)
+    assert ours["params"] == theirs["params"]

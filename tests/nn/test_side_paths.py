@@ -11,7 +11,7 @@ from support import hilbert_module
 SHARED = ("project_audio", "project_text", "audio_encoder", "text_encoder", "joint_encoder",
           "classifier")
 SMALL = dict(d_model=16, n_heads=2, proj_dim=8, n_experts=4, segment_fusion=False,
-             pooled_head=False, segment_interactions=0, segment_order=False, pooled_logistic=False)
+             pooled_head=False, segment_interactions=0, segment_order=False)
 
 
 def _build(**params):
@@ -25,7 +25,6 @@ def _build(**params):
     {"segment_fusion": True, "pooled_head": True},
     {"segment_fusion": True, "pooled_head": True, "segment_interactions": 4},
     {"segment_interactions": 4, "segment_order": True},
-    {"segment_interactions": 4, "pooled_logistic": True},
 ])
 def test_every_configuration_starts_from_the_same_shared_weights(params):
     base, other = _build(), _build(**params)
