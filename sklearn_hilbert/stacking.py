@@ -22,6 +22,7 @@ stacked network.
 """
 
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.optimize import minimize
@@ -33,6 +34,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import get_tags
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._training_set import check_labels
@@ -95,9 +97,9 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "alpha": [float, int],
-        "max_weight": [float, int],
-        "max_iter": [int],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "max_weight": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, alpha=0.01, max_weight=50.0, max_iter=200):
@@ -118,9 +120,6 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Fit the block weights and class biases; return self."""
         self._validate_params()
-        if self.alpha < 0 or self.max_weight <= 0 or self.max_iter < 1:
-            raise ValueError("PathWeightClassifier needs alpha >= 0, max_weight > 0 and "
-                             "max_iter >= 1.")
         y = column_or_1d(y)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
