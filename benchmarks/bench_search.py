@@ -29,7 +29,6 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_hilbert import HilbertClassifier
-from sklearn_hilbert._training_set import prepare_training
 from sklearn_hilbert.experiments.ablation import ABLATIONS
 from sklearn_hilbert.datasets import make_segment_data
 from sklearn_hilbert.model_selection import BatchedGridSearchCV, fit_models
@@ -46,12 +45,11 @@ def data(args, seed):
 
 def step_flops(clf, X, y):
     """FLOPs of one training step of one model (forward, loss, backward), counted by torch."""
-    prepared = prepare_training(clf, X, y)
-    net = clf._build_net(len(prepared.y), prepared.class_weight, None, prepared.input_stats)
-    net.initialize()
+    run = clone(clf).prepare_fit(X, y)[0]  # the initialised net and its training set
+    net = run.net
     batch = np.arange(min(clf.batch_size, len(y)))
-    Xb = {k: torch.as_tensor(prepared.X[k][batch], device=clf.device) for k in prepared.X.keys()}
-    yb = torch.as_tensor(prepared.y[batch], device=clf.device)
+    Xb = {k: torch.as_tensor(run.X[k][batch], device=clf.device) for k in run.X.keys()}
+    yb = torch.as_tensor(run.y[batch], device=clf.device)
     net.module_.train()
     with FlopCounterMode(display=False) as counter:
         out = net.module_(Xb["audio"], Xb["text"], Xb["mask"])

@@ -8,7 +8,9 @@ Public API:
   :data:`EXTENDED`: the parameters of "HILBERT extended" (``HilbertClassifier(**EXTENDED)``);
 - :class:`HilbertStackingClassifier`: cross-fitted stacking of HILBERT extended and the
   pooled logistic baselines;
-- :class:`SegmentPooler`: pooled features for logistic baselines;
+- :class:`HilbertRegressor`: the same network for scores (one or several per document);
+  :class:`HilbertStackingRegressor`: stacked with pooled ridge regression;
+- :class:`SegmentPooler`: pooled features for the linear baselines;
 - :mod:`sklearn_hilbert.datasets`: ``make_segment_data``, ``fetch_spoken_reviews``;
 - :mod:`sklearn_hilbert.experiments`: the harness of ``hilbert cv`` (methods, the paper's
   ablations, cross-validation, scores, report).
@@ -24,7 +26,8 @@ from .documents import Document, DocumentError, Segment
 from .manifest import load_manifest, save_manifest
 from .encoders import ModelNotAvailableError
 from .pooling import SegmentPooler
-from .stacking import HilbertStackingClassifier
+from .regressor import HilbertRegressor
+from .stacking import HilbertStackingClassifier, HilbertStackingRegressor
 from .transformer import FrozenEncoderTransformer
 
 __version__ = "0.1.0"
@@ -35,7 +38,9 @@ __all__ = [
     "DocumentError",
     "FrozenEncoderTransformer",
     "HilbertClassifier",
+    "HilbertRegressor",
     "HilbertStackingClassifier",
+    "HilbertStackingRegressor",
     "Segment",
     "SegmentPooler",
     "MissingExtraError",

@@ -1,4 +1,5 @@
-"""The hyperparameter constraints of :class:`~sklearn_hilbert.HilbertClassifier`.
+"""The hyperparameter constraints of :class:`~sklearn_hilbert.HilbertClassifier` and
+:class:`~sklearn_hilbert.HilbertRegressor`.
 
 scikit-learn's ``_validate_params`` checks every parameter against them at ``fit``;
 :func:`check_network_shapes` checks what a constraint cannot say (one parameter
@@ -10,8 +11,9 @@ from numbers import Integral, Real
 import torch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-#: parameter name -> accepted types and ranges (scikit-learn's parameter validation)
-PARAMETER_CONSTRAINTS = {
+#: parameter name -> accepted types and ranges (scikit-learn's parameter validation),
+#: for the parameters both estimators share
+NETWORK_CONSTRAINTS = {
     "d_model": [Interval(Integral, 1, None, closed="left")],
     "n_heads": [Interval(Integral, 1, None, closed="left")],
     "proj_dim": [Interval(Integral, 1, None, closed="left")],
@@ -39,9 +41,6 @@ PARAMETER_CONSTRAINTS = {
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
     "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "class_weight": [StrOptions({"balanced"}), dict, None],
-    "prior_correction": ["boolean"],
-    "sampler": [HasMethods(["fit_resample"]), None],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
     "patience": [Interval(Integral, 1, None, closed="left")],
     "random_state": ["random_state"],
@@ -50,6 +49,13 @@ PARAMETER_CONSTRAINTS = {
     "verbose": ["verbose"],
     "callbacks": [list, None],
 }
+CLASSIFIER_CONSTRAINTS = {
+    **NETWORK_CONSTRAINTS,
+    "class_weight": [StrOptions({"balanced"}), dict, None],
+    "prior_correction": ["boolean"],
+    "sampler": [HasMethods(["fit_resample"]), None],
+}
+REGRESSOR_CONSTRAINTS = {**NETWORK_CONSTRAINTS, "loss": [StrOptions({"squared_error", "huber"})]}
 
 
 def check_network_shapes(estimator):

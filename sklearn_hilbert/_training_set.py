@@ -1,13 +1,14 @@
-"""The training set of :class:`~sklearn_hilbert.HilbertClassifier`, before the network sees it.
+"""The training set of the HILBERT estimators, before the network sees it.
 
-Label checks, class weights, resampling with an imbalanced-learn sampler, the
-stratified validation split and the statistics that standardise the inputs.
+Label and target checks, class weights, resampling with an imbalanced-learn
+sampler, the validation split and the statistics that standardise the inputs.
+Every function returns values; the estimators set their own fitted attributes.
 """
 
 import numpy as np
 import torch
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from skorch.dataset import Dataset
@@ -83,27 +84,28 @@ def resample_documents(sampler, X, y_enc):
     return X[index_res], y_enc[index_res]
 
 
-def validation_split(validation_fraction, X, y_enc, seed):
-    """Hold out ``validation_fraction`` of the documents, stratified by class.
+def validation_split(validation_fraction, X, y, seed, stratify=True):
+    """Hold out ``validation_fraction`` of the documents (stratified by class for a classifier).
 
     Returns ``X_train, y_train, valid_dataset`` (``valid_dataset`` is None when
     ``validation_fraction`` is None).
     """
     name = "validation_fraction"
     if validation_fraction is None:
-        return X, y_enc, None
-    splitter = StratifiedShuffleSplit(
+        return X, y, None
+    splitter = (StratifiedShuffleSplit if stratify else ShuffleSplit)(
         n_splits=1, test_size=validation_fraction, random_state=seed
     )
     try:
-        train, valid = next(splitter.split(np.zeros(len(y_enc)), y_enc))
+        train, valid = next(splitter.split(np.zeros(len(y)), y if stratify else None))
     except ValueError as exc:
+        how = " stratified by class" if stratify else ""
         raise ValueError(
             f"Cannot hold out {name}={validation_fraction} of "
-            f"{len(y_enc)} documents stratified by class ({exc}). Use more documents, a "
+            f"{len(y)} documents{how} ({exc}). Use more documents, a "
             f"larger fraction or {name}=None."
         ) from None
-    return X[train], y_enc[train], Dataset(X[valid], y_enc[valid])
+    return X[train], y[train], Dataset(X[valid], y[valid])
 
 
 def input_stats(X):
@@ -118,42 +120,54 @@ def input_stats(X):
     return stats
 
 
-def prepare_training(estimator, X, y):
-    """Everything :meth:`HilbertClassifier.fit` does before training, for ``fit`` and the
-    stacked engine of :mod:`sklearn_hilbert.model_selection` alike.
+def check_regression_targets(y, n_docs):
+    """``y`` as a float64 array ``(n, n_outputs)`` (a 1-D ``y`` is one output) and whether it
+    was 1-D; ValueError naming the first document whose target is missing or not finite."""
+    try:
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("y must be numeric: one score (or one row of scores) per document.") from None
+    one_d = y.ndim == 1
+    if y.ndim not in (1, 2):
+        raise ValueError(f"y must be 1-D or 2-D (documents x targets), got shape {y.shape}.")
+    if y.shape[0] != n_docs:
+        raise ValueError(f"X holds {n_docs} documents but y holds {y.shape[0]} targets.")
+    y = y.reshape(n_docs, -1)
+    if y.shape[1] == 0:
+        raise ValueError("y has no target column.")
+    bad = ~np.isfinite(y)
+    if bad.any():
+        doc, col = np.argwhere(bad)[0]
+        raise ValueError(f"y holds a missing or infinite target for document {doc} "
+                         f"(output {col}).")
+    return y, one_d
 
-    Checks the parameters and inputs; sets ``classes_``, ``n_features_audio_``,
-    ``n_features_text_``, ``device_`` and ``prior_shift_`` on ``estimator``; returns a Bunch
-    with the training set ``X``, ``y`` (encoded, after resampling), ``valid`` (the
-    ``validation_fraction`` documents, a Dataset or None), ``seed`` (of the weights,
-    shuffling and dropout), ``class_weight`` and ``input_stats``.
-    """
+
+def encode_classes(y, n_docs):
+    """Check classification labels; return ``(classes, encoded labels int64)``."""
     from sklearn.preprocessing import LabelEncoder
-    from sklearn.utils import Bunch, check_random_state
 
-    from ._validation import check_segment_tensors, n_features_of
-    from .nn.training import prior_log_shift, resolve_device
-
-    estimator._check_params()
-    X = check_segment_tensors(X)
-    y = check_labels(y, len(X))
+    y = check_labels(y, n_docs)
     encoder = LabelEncoder().fit(y)
-    estimator.classes_ = encoder.classes_
-    if len(estimator.classes_) < 2:
+    if len(encoder.classes_) < 2:
         raise ValueError(
-            f"y holds a single class ({estimator.classes_.tolist()[0]!r}); a classifier needs "
+            f"y holds a single class ({encoder.classes_.tolist()[0]!r}); a classifier needs "
             "at least 2."
         )
-    y_enc = encoder.transform(y).astype(np.int64)
-    dims = n_features_of(X)
-    estimator.n_features_audio_, estimator.n_features_text_ = dims["audio"], dims["text"]
-    seed = int(check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max))
-    estimator.device_ = resolve_device(estimator.device)
-    # hold the validation documents out first, so that resampling never copies them
-    X_train, y_train, valid = validation_split(estimator.validation_fraction, X, y_enc, seed)
-    X_fit, y_fit = resample_documents(estimator.sampler, X_train, y_train)
-    class_weight = class_weights(estimator.class_weight, estimator.classes_, y_fit)
-    shift = prior_log_shift(y_train, y_fit, class_weight, len(estimator.classes_))
-    estimator.prior_shift_ = shift if estimator.prior_correction else np.zeros_like(shift)
-    return Bunch(X=X_fit, y=y_fit, valid=valid, seed=seed, class_weight=class_weight,
-                 input_stats=input_stats(X_fit) if estimator.standardize else None)
+    return encoder.classes_, encoder.transform(y).astype(np.int64)
+
+
+def classification_set(X, y_enc, n_classes, seed, *, validation_fraction, sampler,
+                       class_weight, classes):
+    """The training set of one classifier network: validation split first (so resampling
+    never copies a validation document), then the sampler, class weights and the prior
+    offsets that undo both.  Returns a Bunch ``X, y, valid, class_weight, prior_shift``."""
+    from sklearn.utils import Bunch
+
+    from .nn.training import prior_log_shift
+
+    X_train, y_train, valid = validation_split(validation_fraction, X, y_enc, seed)
+    X_fit, y_fit = resample_documents(sampler, X_train, y_train)
+    weight = class_weights(class_weight, classes, y_fit)
+    shift = prior_log_shift(y_train, y_fit, weight, n_classes)
+    return Bunch(X=X_fit, y=y_fit, valid=valid, class_weight=weight, prior_shift=shift)

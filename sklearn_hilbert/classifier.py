@@ -2,15 +2,12 @@
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import ClassifierMixin
 
-from ._hyperparameters import PARAMETER_CONSTRAINTS, check_network_shapes
-from ._training_set import prepare_training
-from ._validation import check_segment_tensors, n_features_of
-from .attribution import NetworkInspectionMixin, SegmentAttributionMixin
-from .nn.net import make_net
-from .nn.training import seeded
+from ._base import BaseHilbert
+from ._hyperparameters import CLASSIFIER_CONSTRAINTS
+from ._training_set import classification_set, encode_classes
+from .attribution import SegmentAttributionMixin
 
 #: This package's extensions of the paper's network, by parameter:
 #: ``HilbertClassifier(**EXTENDED)`` is "HILBERT extended".  Each one is a documented
@@ -26,8 +23,7 @@ EXTENDED = {
 }
 
 
-class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, ClassifierMixin,
-                        BaseEstimator):
+class HilbertClassifier(SegmentAttributionMixin, ClassifierMixin, BaseHilbert):
     """HILBERT: attention over segments, joint-centric contrastive alignment, MoE head.
 
     Takes the segment tensors of :class:`~sklearn_hilbert.FrozenEncoderTransformer`
@@ -197,7 +193,8 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
     16
     """
 
-    _parameter_constraints = PARAMETER_CONSTRAINTS
+    _parameter_constraints = CLASSIFIER_CONSTRAINTS
+    _objective = "cross_entropy"
 
     def __init__(
         self,
@@ -278,36 +275,21 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         self.callbacks = callbacks
 
     # ------------------------------------------------------------------ fit
-    def _check_params(self):
-        self._validate_params()
-        check_network_shapes(self)
+    def _targets(self, y, n_docs):
+        self.classes_, y_enc = encode_classes(y, n_docs)
+        return y_enc
 
-    def _build_net(self, n_train, class_weight, valid_dataset, input_stats):
-        project = bool(self.contrastive and self.lambda_contrastive) or bool(
-            self.lambda_cka or self.lambda_mi
-        )
-        module_params = dict(
-            d_audio=self.n_features_audio_, d_text=self.n_features_text_,
-            n_classes=len(self.classes_), d_model=self.d_model, n_heads=self.n_heads,
-            proj_dim=self.proj_dim, n_experts=self.n_experts,
-            expert_hidden=tuple(self.expert_hidden), head_hidden=tuple(self.head_hidden),
-            head=self.head, dropout=self.dropout, segment_dropout=self.segment_dropout,
-            project=project, input_stats=input_stats, segment_fusion=self.segment_fusion,
-            pooled_head=self.pooled_head, segment_interactions=self.segment_interactions,
-            segment_order=self.segment_order,
-        )
-        loss_params = dict(
-            weight=class_weight, contrastive=self.contrastive, temperature=self.temperature,
-            lambda_contrastive=self.lambda_contrastive, lambda_cka=self.lambda_cka,
-            lambda_mi=self.lambda_mi, cka=self.cka, mi_form=self.mi_form,
-            lambda_balance=self.lambda_balance if self.head == "moe" else 0.0,
-        )
-        return make_net(
-            module_params, loss_params, lr=self.lr, weight_decay=self.weight_decay,
-            max_epochs=self.max_epochs, batch_size=self.batch_size, n_train=n_train,
-            valid_dataset=valid_dataset, patience=self.patience, callbacks=self.callbacks,
-            device=self.device_, verbose=self.verbose, max_grad_norm=self.max_grad_norm,
-        )
+    def _n_outputs(self):
+        return len(self.classes_)
+
+    def _training_set(self, X, y_enc, seed):
+        return classification_set(
+            X, y_enc, len(self.classes_), seed, validation_fraction=self.validation_fraction,
+            sampler=self.sampler, class_weight=self.class_weight, classes=self.classes_)
+
+    def _keep_training_set(self, data):
+        shift = data.prior_shift
+        self.prior_shift_ = shift if self.prior_correction else np.zeros_like(shift)
 
     def fit(self, X, y):
         """Train the network on segment tensors.
@@ -323,75 +305,12 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         -------
         self : HilbertClassifier
         """
-        if self.n_seeds > 1:
-            from .model_selection._seeds import fit_seeds
-
-            return fit_seeds(self, X, y)
-        prep = prepare_training(self, X, y)  # shared with the stacked engine
-        with seeded(prep.seed, self.device_):
-            net = self._build_net(len(prep.y), prep.class_weight, prep.valid, prep.input_stats)
-            net.fit(prep.X, prep.y)
-        return self._set_fitted(net)
-
-    def _set_fitted(self, net, nets=None):
-        self.paths_ = tuple(net.module_.paths)
-        self.net_, self.nets_ = net, [net] if nets is None else list(nets)
-        self.history_ = net.history
-        self.n_epochs_ = len(net.history)
-        return self
+        return super().fit(X, y)
 
     # -------------------------------------------------------------- predict
-    def _check_X(self, X):
-        check_is_fitted(self, "net_")
-        X = check_segment_tensors(X)
-        dims = n_features_of(X)
-        fitted = {"audio": self.n_features_audio_, "text": self.n_features_text_}
-        for key, d in dims.items():
-            if d != fitted[key]:
-                raise ValueError(
-                    f"X['{key}'] has {d} features per segment, but HilbertClassifier was "
-                    f"fitted with {fitted[key]} (different encoder between fit and predict?)."
-                )
-        return X
-
-    def _forward(self, X, net=None):
-        """Yield ``(logits, representations)`` per inference batch, eval mode."""
-        X = self._check_X(X)
-        net = self.net_ if net is None else net
-        net.module_.eval()
-        # torch's DataLoader draws a seed from the global generator: leave the caller's alone
-        with seeded(0, self.device_), torch.inference_mode():
-            yield from net.forward_iter(X, training=False)
-
     def _logits(self, X):
         """Logits ``(n_nets, n, n_classes)`` in float64 on the CPU, plus ``prior_shift_``."""
-        nets = getattr(self, "nets_", None) or [None]
-        logits = torch.stack([torch.cat([o[0] for o in self._forward(X, net)]).double().cpu()
-                              for net in nets])
-        return logits + torch.as_tensor(self.prior_shift_, dtype=torch.float64)
-
-    def path_logits(self, X):
-        """The logits of each path of the network, before they are summed.
-
-        The network's output is the sum of its paths' logits (``paths_``: the paper's
-        head, then the extensions' paths) plus ``prior_shift_``.
-        :class:`~sklearn_hilbert.HilbertStackingClassifier` weighs these paths.
-
-        Parameters
-        ----------
-        X : mapping
-            Segment tensors.
-
-        Returns
-        -------
-        path_logits : ndarray of shape (n, n_paths, n_classes)
-            float64, mean over the ``n_seeds`` networks; ``path_logits(X).sum(axis=1) +
-            prior_shift_`` equals :meth:`decision_function`'s logits.
-        """
-        nets = getattr(self, "nets_", None) or [None]
-        return torch.stack([
-            torch.cat([o[1]["path_logits"] for o in self._forward(X, net)]).double().cpu()
-            for net in nets]).mean(dim=0).numpy()
+        return self._raw_outputs(X) + torch.as_tensor(self.prior_shift_, dtype=torch.float64)
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
@@ -421,10 +340,3 @@ class HilbertClassifier(SegmentAttributionMixin, NetworkInspectionMixin, Classif
         """Most probable class of each document."""
         proba = self.predict_proba(X)  # checks fitted first
         return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.dict = True
-        tags.non_deterministic = self.random_state is None
-        return tags

@@ -17,7 +17,7 @@ import numpy as np
 
 from .audio_io import AudioError, read_audio, to_mono
 
-__all__ = ["Document", "DocumentError", "Segment"]
+__all__ = ["Document", "DocumentError", "Segment", "select_speaker"]
 
 
 class DocumentError(ValueError):
@@ -74,6 +74,9 @@ class Segment:
     start, end : float, default=None
         Bounds of the segment in ``path``, in seconds (``None``: start or end
         of the file).
+    speaker : str, default=None
+        Who speaks in the segment (a manifest's ``speaker`` column), e.g. to
+        keep only the participant's segments with :func:`select_speaker`.
 
     Examples
     --------
@@ -86,15 +89,17 @@ class Segment:
     Segment("the file's second second", path='talk.wav', start=1.0, end=2.0)
     """
 
-    __slots__ = ("text", "audio", "sample_rate", "path", "start", "end")
+    __slots__ = ("text", "audio", "sample_rate", "path", "start", "end", "speaker")
 
-    def __init__(self, text, audio=None, sample_rate=None, *, path=None, start=None, end=None):
+    def __init__(self, text, audio=None, sample_rate=None, *, path=None, start=None, end=None,
+                 speaker=None):
         self.text = text
         self.audio = audio
         self.sample_rate = sample_rate
         self.path = None if path is None else os.fspath(path)
         self.start = start
         self.end = end
+        self.speaker = speaker
 
     def __repr__(self):
         if self.audio is not None:
@@ -102,7 +107,8 @@ class Segment:
             audio = f"audio={n} samples at {self.sample_rate} Hz"
         else:
             audio = f"path={self.path!r}, start={self.start!r}, end={self.end!r}"
-        return f"Segment({self.text!r}, {audio})"
+        speaker = "" if self.speaker is None else f", speaker={self.speaker!r}"
+        return f"Segment({self.text!r}, {audio}{speaker})"
 
     def __eq__(self, other):
         if not isinstance(other, Segment):
@@ -112,7 +118,7 @@ class Segment:
         )
         return same_audio and all(
             getattr(self, k) == getattr(other, k)
-            for k in ("text", "sample_rate", "path", "start", "end")
+            for k in ("text", "sample_rate", "path", "start", "end", "speaker")
         )
 
     __hash__ = None
@@ -121,6 +127,7 @@ class Segment:
         return {k: getattr(self, k) for k in self.__slots__}
 
     def __setstate__(self, state):
+        self.speaker = None  # segments pickled before the speaker field
         for k, v in state.items():
             setattr(self, k, v)
 
@@ -308,6 +315,58 @@ class Document:
     def __repr__(self):
         name = "" if self.doc_id is None else f"{self.doc_id!r}, "
         return f"Document({name}{len(self.segments)} segments)"
+
+
+def select_speaker(documents, speaker):
+    """Keep only the segments of one speaker in every document.
+
+    Interviews often hold the interviewer's turns beside the participant's;
+    a manifest's ``speaker`` column (:attr:`Segment.speaker`) says who speaks
+    in each segment.  Documents keep their id, metadata and segment order.
+
+    Parameters
+    ----------
+    documents : sequence of Document
+    speaker : str
+        The speaker to keep (compared as a string); other speakers' segments
+        and segments without a speaker are dropped.
+
+    Returns
+    -------
+    kept : list of Document
+        New documents holding only ``speaker``'s segments.
+    n_dropped : int
+        Segments dropped over all documents.
+
+    Raises
+    ------
+    DocumentError
+        Naming the first document left with no segment of ``speaker``.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.documents import Document, Segment, select_speaker
+    >>> doc = Document([Segment("how are you?", path="p1.wav", end=2.0, speaker="interviewer"),
+    ...                 Segment("fine, thanks", path="p1.wav", start=2.0, end=4.0,
+    ...                         speaker="participant")], doc_id="p1")
+    >>> kept, n_dropped = select_speaker([doc], "participant")
+    >>> [s.text for s in kept[0]], n_dropped
+    (['fine, thanks'], 1)
+    """
+    speaker = str(speaker)
+    kept, n_dropped = [], 0
+    for i, doc in enumerate(documents):
+        segments = [s for s in doc.segments
+                    if s.speaker is not None and str(s.speaker) == speaker]
+        if not segments:
+            found = sorted({str(s.speaker) for s in doc.segments if s.speaker is not None})
+            raise DocumentError(
+                f"no segment of speaker {speaker!r} (its speakers: "
+                f"{', '.join(map(repr, found)) or 'none given'}); drop the document or check "
+                "the speaker column", doc_id=doc.doc_id, doc_index=i)
+        n_dropped += len(doc.segments) - len(segments)
+        kept.append(Document(segments, doc_id=doc.doc_id, metadata=doc.metadata))
+    return kept, n_dropped
 
 
 def _count_non_finite(samples):

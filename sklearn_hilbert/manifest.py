@@ -18,10 +18,12 @@ import numpy as np
 
 from .documents import Document, DocumentError, Segment, as_seconds
 
-__all__ = ["MANIFEST_COLUMNS", "load_manifest", "manifest_format", "read_rows",
+__all__ = ["MANIFEST_COLUMNS", "SPEAKER_COLUMN", "load_manifest", "manifest_format", "read_rows",
            "save_manifest", "write_rows"]
 
 MANIFEST_COLUMNS = ("doc_id", "audio_path", "start", "end", "text")
+#: The optional column naming who speaks in each segment (:attr:`Segment.speaker`).
+SPEAKER_COLUMN = "speaker"
 _FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv"}
 _DELIMITERS = {"csv": ",", "tsv": "\t"}
 
@@ -119,7 +121,9 @@ def load_manifest(path, label=None):
     Required columns: ``doc_id, audio_path, start, end, text``.  ``audio_path``
     is relative to the manifest's directory (or absolute); ``start``/``end``
     are seconds (empty: start/end of the file).  Segments keep the order of the
-    rows; documents the order of their first row.  Every other column goes to
+    rows; documents the order of their first row.  An optional ``speaker``
+    column names who speaks in each segment (:attr:`Segment.speaker`, a string;
+    empty: None).  Every other column (and ``speaker`` too) goes to
     :attr:`Document.metadata` (its value on the document's first row).
 
     Parameters
@@ -201,7 +205,10 @@ def load_manifest(path, label=None):
                     f"{value!r} here but {entry['meta'][name]!r} on line {entry['lines'][0]}; "
                     "a label must be constant within a document")
         text = row["text"]
-        entry["segments"].append(Segment(text, path=audio_path, start=start, end=end))
+        speaker = row.get(SPEAKER_COLUMN)
+        speaker = None if speaker is None or not str(speaker).strip() else str(speaker).strip()
+        entry["segments"].append(Segment(text, path=audio_path, start=start, end=end,
+                                         speaker=speaker))
         entry["lines"].append(line_no)
     if not docs:
         raise ValueError(f"manifest {str(path)!r} holds no row")
@@ -224,25 +231,64 @@ def _isnan(value):
     return isinstance(value, float) and math.isnan(value)
 
 
-def save_manifest(path, documents, y=None, label="label"):
+def save_manifest(path, documents, y=None, label="label", columns=None):
     """Write file-backed documents to a CSV or JSONL manifest :func:`load_manifest` reads.
 
     Parameters
     ----------
     path : str or path-like
         ``.csv``, ``.tsv`` or ``.jsonl``.  Audio paths are written relative to
-        its directory when they are below it.
+        its directory when they are below it.  Its folder is created.
     documents : sequence of Document
-        Every segment must come from a file (``path``), not an array.
-    y : array-like of shape (n_documents,), default=None
-        Labels, written to the column ``label``.
-    label : str, default="label"
+        Every segment must come from a file (``path``), not an array.  A
+        ``speaker`` column is written when a segment has a speaker.
+    y : array-like of shape (n_documents,) or (n_documents, n_labels), default=None
+        Labels, written to the column(s) ``label``.
+    label : str or list of str, default="label"
+        Column name(s) of ``y``.
+    columns : dict, default=None
+        More columns per document: ``doc_id -> {column: value}`` (e.g. labels
+        read from another table); the columns are those of its first entry,
+        and a document missing from it gets empty cells.
+
+    Returns
+    -------
+    missing : list of str
+        Ids of the documents that ``columns`` had no entry for.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_hilbert.documents import Document, Segment
+    >>> from sklearn_hilbert.manifest import load_manifest, save_manifest
+    >>> d = tempfile.mkdtemp()
+    >>> doc = Document([Segment("hello", path=os.path.join(d, "a.wav"), start=0.0, end=1.5,
+    ...                         speaker="P")], doc_id="a")
+    >>> save_manifest(os.path.join(d, "m.csv"), [doc], columns={"a": {"site": "x"}})
+    []
+    >>> print(open(os.path.join(d, "m.csv")).read().strip())
+    doc_id,audio_path,start,end,text,speaker,site
+    a,a.wav,0.0,1.5,hello,P,x
     """
     path = Path(os.fspath(path))
     base = path.parent.resolve()
-    rows = []
+    labels = [label] if isinstance(label, str) else list(label)
+    if y is not None:
+        y = np.asarray(y, dtype=object)
+        y = y.reshape(len(y), -1)
+        if y.shape[1] != len(labels):
+            raise ValueError(f"y has {y.shape[1]} column(s) for the label column(s) {labels}")
+    extra_cols = list(next(iter(columns.values()))) if columns else []
+    with_speaker = any(seg.speaker is not None for doc in documents for seg in doc)
+    missing, rows = [], []
     for i, doc in enumerate(documents):
         doc_id = doc.doc_id if doc.doc_id is not None else str(i)
+        extra = {}
+        if columns is not None:
+            extra = columns.get(doc_id)
+            if extra is None:
+                missing.append(doc_id)
+                extra = {}
         for j, seg in enumerate(doc):
             if seg.path is None:
                 raise DocumentError("only segments read from audio files can go in a manifest",
@@ -254,8 +300,15 @@ def save_manifest(path, documents, y=None, label="label"):
                 pass
             row = {"doc_id": doc_id, "audio_path": audio.as_posix(), "start": seg.start,
                    "end": seg.end, "text": seg.text}
+            if with_speaker:
+                row[SPEAKER_COLUMN] = seg.speaker
             if y is not None:
-                value = np.asarray(y, dtype=object)[i]
-                row[label] = value.item() if hasattr(value, "item") else value
+                for name, value in zip(labels, y[i]):
+                    row[name] = value.item() if hasattr(value, "item") else value
+            row.update({c: extra.get(c, "") for c in extra_cols})
             rows.append(row)
-    write_rows(path, rows, list(MANIFEST_COLUMNS) + ([label] if y is not None else []))
+    fields = [*MANIFEST_COLUMNS, *([SPEAKER_COLUMN] if with_speaker else []),
+              *(labels if y is not None else []), *extra_cols]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_rows(path, rows, fields)
+    return missing

@@ -1,4 +1,7 @@
-"""Cross-fitted stacking of the extended HILBERT network and the pooled logistic baselines.
+"""Cross-fitted stacking of the extended HILBERT network and the pooled linear baselines.
+
+:class:`HilbertStackingClassifier` (pooled logistic regression) and
+:class:`HilbertStackingRegressor` (pooled ridge regression).
 
 :class:`HilbertStackingClassifier` is stacking as scikit-learn's
 :class:`~sklearn.ensemble.StackingClassifier` does it: out-of-fold predictions
@@ -16,9 +19,8 @@ training documents.  Two things differ, each for a measured reason
   An unconstrained logistic regression on the probabilities of whole models,
   fitted on ~100 documents, lost 0.08 AUC on a segment-level task.
 
-The inner folds and the refit of the network are trained together by the batched
-engine (:func:`~sklearn_hilbert.model_selection.fit_models`): on a GPU they form one
-stacked network.
+The inner folds and the refit of the network are trained together
+(:func:`~sklearn_hilbert.nn.runs.train_runs`): on a GPU they form one stacked network.
 """
 
 import warnings
@@ -27,9 +29,10 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv, cross_val_predict
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.linear_model import LinearRegression, LogisticRegression, RidgeCV
+from sklearn.model_selection import (GridSearchCV, KFold, StratifiedKFold, check_cv,
+                                     cross_val_predict)
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
@@ -37,9 +40,10 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from ._training_set import check_labels
+from ._training_set import check_labels, check_regression_targets
 from ._validation import check_segment_tensors
 from .classifier import EXTENDED, HilbertClassifier
+from .nn.runs import train_runs
 from .pooling import SegmentPooler
 
 
@@ -231,6 +235,28 @@ def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_stat
                         scoring="neg_log_loss", error_score=np.nan)
 
 
+def cross_fit_network(network, X, y, folds, n_jobs=None):
+    """Clones of ``network`` fitted on each fold's training documents, then on all of them.
+
+    Every network of the folds and of the refit trains in one call of
+    :func:`~sklearn_hilbert.nn.runs.train_runs` (one stack on a GPU).
+
+    Returns
+    -------
+    list
+        The ``len(folds)`` inner networks, then the refitted one.
+    """
+    members = [clone(network) for _ in range(len(folds) + 1)]
+    runs = [member.prepare_fit(X[train], y[train]) for member, (train, _) in zip(members, folds)]
+    runs.append(members[-1].prepare_fit(X, y))
+    nets = iter(train_runs([run for member_runs in runs for run in member_runs], n_jobs=n_jobs))
+    for member, member_runs in zip(members, runs):  # the nets come back in the runs' order
+        for run in member_runs:
+            run.net = next(nets)
+        member.finish_fit(member_runs)
+    return members
+
+
 def default_baselines():
     """The baselines of :class:`HilbertStackingClassifier`: pooled logistic regression on
     the text, the audio, and both (early fusion)."""
@@ -346,8 +372,6 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Fit the base models out of fold, the final estimator on their predictions, and
         the base models on all documents; return self."""
-        from .model_selection import fit_models
-
         X = check_segment_tensors(X)
         y = check_labels(y, len(X))
         encoder = LabelEncoder().fit(y)
@@ -365,9 +389,7 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(
                     f"The training documents of fold {k} of cv lack the classes "
                     f"{[_label(c) for c in self.classes_[missing]]}; use a stratified splitter.")
-        network = self._network()
-        jobs = [(network, X[train], y[train]) for train, _ in folds] + [(network, X, y)]
-        *inner, self.network_ = fit_models(jobs, n_jobs=self.n_jobs)[0]
+        *inner, self.network_ = cross_fit_network(self._network(), X, y, folds, self.n_jobs)
         n_paths = len(self.network_.paths_)
         C = len(self.classes_)
         named = default_baselines() if self.baselines is None else list(self.baselines)
@@ -428,3 +450,160 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
 def _label(value):
     """A class label as a user wrote it (``'rare'``, ``1``), not numpy's repr."""
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def pooled_ridge(modalities, alphas=tuple(np.logspace(-2, 4, 13))):
+    """Ridge regression on segment statistics, ``alpha`` chosen by efficient leave-one-out.
+
+    Pipeline ``SegmentPooler(modalities) -> StandardScaler -> RidgeCV(alphas)``: the
+    regression counterpart of :func:`pooled_logistic`, taking segment tensors.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.stacking import pooled_ridge
+    >>> pooled_ridge(("text",))[-1].alphas[:2]
+    (np.float64(0.01), np.float64(0.03162277660168379))
+    """
+    return Pipeline([
+        ("segmentpooler", SegmentPooler(modalities=tuple(modalities))),
+        ("standardscaler", StandardScaler()),
+        ("ridgecv", RidgeCV(alphas=tuple(alphas))),
+    ])
+
+
+def default_ridge_baselines():
+    """The baselines of :class:`HilbertStackingRegressor`: pooled ridge regression on the
+    text, the audio, and both (early fusion)."""
+    return [("ridge_text", pooled_ridge(("text",))),
+            ("ridge_audio", pooled_ridge(("audio",))),
+            ("ridge_fusion", pooled_ridge(("audio", "text")))]
+
+
+class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
+    """Cross-fitted stacking of the extended HILBERT regressor and pooled ridge baselines.
+
+    The regression counterpart of :class:`HilbertStackingClassifier`: on each of ``cv``
+    (shuffled) folds the network and every baseline are fitted on the other folds and
+    predict the held-out documents; per target, a linear regression with non-negative
+    weights (:class:`~sklearn.linear_model.LinearRegression` ``(positive=True)``) is
+    fitted on the out-of-fold outputs of each path of the network
+    (:meth:`HilbertRegressor.path_logits`) and of each baseline; the network and the
+    baselines are then refitted on all training documents.  A block that adds nothing
+    gets weight 0, so the stack stays near the best ridge baseline where the network has
+    nothing to add.
+
+    Parameters
+    ----------
+    network : HilbertRegressor or None, default=None
+        None is ``HilbertRegressor(**EXTENDED)`` ("HILBERT extended"); its
+        ``random_state`` is set from the stack's when it has none.
+    baselines : list of (str, regressor) or None, default=None
+        Regressors on segment tensors; None is pooled ridge on text, audio and both
+        (:func:`default_ridge_baselines`).
+    cv : int or cross-validation splitter, default=5
+        The inner folds; an int is a shuffled :class:`~sklearn.model_selection.KFold`
+        seeded by ``random_state``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the folds and, where it has none, the network.
+    n_jobs : int or None, default=None
+        Parallel jobs of the baselines' ``cross_val_predict`` and of the network's fits.
+
+    Attributes
+    ----------
+    network_ : HilbertRegressor
+        The network refitted on all training documents.
+    baselines_ : list of regressor
+        The baselines refitted on all training documents.
+    final_estimators_ : list of LinearRegression
+        One per target, on the blocks ``blocks_``.
+    blocks_ : tuple of str
+        The network's paths, then the baselines.
+    weights_ : ndarray of shape (n_outputs_, n_blocks)
+        The non-negative weight of each block, per target.
+    n_outputs_ : int
+        Number of targets.
+    n_splits_ : int
+        Inner folds used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_hilbert import HilbertRegressor, HilbertStackingRegressor
+    >>> from sklearn_hilbert.datasets import make_segment_data
+    >>> X, labels = make_segment_data(n_docs=60, n_segments=(4, 8), signal="text",
+    ...                               random_state=0)
+    >>> y = labels + np.random.default_rng(0).normal(scale=0.3, size=60)
+    >>> net = HilbertRegressor(d_model=16, proj_dim=16, max_epochs=2, pooled_head=True)
+    >>> stack = HilbertStackingRegressor(net, cv=3, random_state=0).fit(X, y)
+    >>> stack.blocks_
+    ('network', 'pooled', 'ridge_text', 'ridge_audio', 'ridge_fusion')
+    >>> stack.predict(X).shape, bool((stack.weights_ >= 0).all())
+    ((60,), True)
+    """
+
+    def __init__(self, network=None, baselines=None, cv=5, random_state=None, n_jobs=None):
+        self.network = network
+        self.baselines = baselines
+        self.cv = cv
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _network(self):
+        from .regressor import HilbertRegressor
+
+        net = HilbertRegressor(**EXTENDED) if self.network is None else clone(self.network)
+        if net.random_state is None:
+            net.set_params(random_state=self.random_state)
+        return net
+
+    def fit(self, X, y):
+        """Fit the base models out of fold, the non-negative final regressions on their
+        outputs, and the base models on all documents; return self."""
+        X = check_segment_tensors(X)
+        Y, one_d = check_regression_targets(y, len(X))
+        self._one_d, self.n_outputs_ = one_d, Y.shape[1]
+        y_fit = Y[:, 0] if one_d else Y
+        splitter = (KFold(int(self.cv), shuffle=True, random_state=self.random_state)
+                    if isinstance(self.cv, (int, np.integer)) else check_cv(self.cv, y_fit))
+        folds = list(splitter.split(np.zeros((len(Y), 1)), y_fit))
+        self.n_splits_ = len(folds)
+        *inner, self.network_ = cross_fit_network(self._network(), X, y_fit, folds, self.n_jobs)
+        n_paths = len(self.network_.paths_)
+        named = default_ridge_baselines() if self.baselines is None else list(self.baselines)
+        oof = np.zeros((len(Y), n_paths + len(named), self.n_outputs_))
+        for fitted, (_, test) in zip(inner, folds):
+            oof[test, :n_paths] = fitted.path_logits(X[test])
+        self.baselines_ = []
+        for j, (_, baseline) in enumerate(named):
+            pred = cross_val_predict(clone(baseline), X, y_fit, cv=folds, n_jobs=self.n_jobs)
+            oof[:, n_paths + j] = np.asarray(pred).reshape(len(Y), -1)
+            self.baselines_.append(clone(baseline).fit(X, y_fit))
+        self.blocks_ = tuple(self.network_.paths_) + tuple(name for name, _ in named)
+        self.final_estimators_ = [LinearRegression(positive=True).fit(oof[:, :, k], Y[:, k])
+                                  for k in range(self.n_outputs_)]
+        return self
+
+    @property
+    def weights_(self):
+        """Per target, the weight of each block (``blocks_``)."""
+        check_is_fitted(self)
+        return np.array([final.coef_ for final in self.final_estimators_])
+
+    def predict(self, X):
+        """Predicted scores: ``(n,)`` for a 1-D training ``y``, else ``(n, n_outputs_)``."""
+        check_is_fitted(self)
+        X = check_segment_tensors(X)
+        blocks = [self.network_.path_logits(X)]
+        blocks += [np.asarray(b.predict(X)).reshape(len(X), 1, -1) for b in self.baselines_]
+        blocks = np.concatenate(blocks, axis=1)
+        pred = np.column_stack([final.predict(blocks[:, :, k])
+                                for k, final in enumerate(self.final_estimators_)])
+        return pred[:, 0] if self._one_d else pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.dict = True
+        tags.target_tags.multi_output = True
+        tags.non_deterministic = self.random_state is None
+        return tags

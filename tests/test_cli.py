@@ -7,7 +7,7 @@ import joblib
 import numpy as np
 import pytest
 
-from sklearn_hilbert.cli import main
+from sklearn_hilbert._cli import main
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -31,7 +31,7 @@ def cv_report(tiny_corpus, cache_dir, tmp_path_factory):
 
 def test_cv_writes_the_report_folder(cv_report):
     names = {p.relative_to(cv_report).as_posix() for p in cv_report.rglob("*") if p.is_file()}
-    assert {"results.md", "results.csv", "folds.csv", "oof_predictions.csv",
+    assert {"results.md", "results.csv", "folds.csv", "fold_scores.csv", "oof_predictions.csv",
             "roc_curves.png", "calibration.png", "paired.csv", "per_class.csv"} <= names
     for folder in ("attention", "attributions"):
         assert len([n for n in names if n.startswith(f"{folder}/") and n.endswith(".png")]) == 2
@@ -49,8 +49,11 @@ def test_cv_tables_hold_every_method_and_fold(cv_report):
     for r in rows:
         assert 0 <= float(r["auc_mean"]) <= 1 and float(r["fit_seconds"]) >= 0
     assert float(rows[0]["auc_mean"]) == pytest.approx(0.5)
-    folds = _read_csv(cv_report / "folds.csv")
+    folds = _read_csv(cv_report / "fold_scores.csv")
     assert len(folds) == 4 * 2
+    assignment = _read_csv(cv_report / "folds.csv")  # each document tested once
+    assert sorted(r["fold"] for r in assignment) == ["0"] * 4 + ["1"] * 4
+    assert list(assignment[0]) == ["doc_id", "repeat", "fold"]
     preds = _read_csv(cv_report / "oof_predictions.csv")
     assert len(preds) == 4 * 8  # methods x documents (1 repeat)
     p = np.array([[float(r["proba_negative"]), float(r["proba_positive"])] for r in preds])
@@ -68,7 +71,7 @@ def test_cv_prints_the_table(tiny_corpus, cache_dir, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "AUC (macro OvR)" in out and "LogReg audio" in out and "G-mean" in out
     # the voice task has classes with a single document: folds lack them, no crash
-    assert len(_read_csv(tmp_path / "folds.csv")) == 4
+    assert len(_read_csv(tmp_path / "fold_scores.csv")) == 4
 
 
 def test_fit_then_predict(tiny_corpus, cache_dir, tmp_path):
@@ -97,13 +100,16 @@ def test_errors_are_one_clear_line(tiny_corpus, tmp_path, capsys):
 
 def test_console_script_is_installed(capsys):
     (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "hilbert"]
-    assert entry.value == "sklearn_hilbert.cli:main"
+    assert entry.value == "sklearn_hilbert._cli:main"
     assert Path(sys.executable).with_name("hilbert").exists()
     assert main(["methods"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 12  # 5 baselines, the paper's 4 rows, DualC only, extended, stack
+    # 5 baselines, the paper's 4 rows, DualC only, extended, stack; then the regression ones
+    assert len(out) == 12 + 2 + 6 and out[12] == ""
     assert out[8].startswith("HILBERT ") and "HilbertClassifier()" in out[8]
-    assert out[-1].startswith("HILBERT stack") and not any(r.startswith("default") for r in out)
+    assert out[11].startswith("HILBERT stack") and not any(r.startswith("default") for r in out)
+    assert out[14].startswith("Dummy (mean)") and out[-2].startswith("Ridge early fusion")
+    assert out[-1].startswith("HILBERT stack") and "HilbertStackingRegressor" in out[-1]
 
 
 def test_single_class_label_names_the_column_and_value(wav_corpus, tmp_path, capsys):

@@ -54,3 +54,32 @@ def test_documents_pickle_and_compare(tmp_path):
                    doc_id="p", metadata={"label": 1})
     assert pickle.loads(pickle.dumps(doc)) == doc
     assert repr(doc) == "Document('p', 2 segments)"
+
+
+def test_select_speaker_keeps_one_speakers_segments_in_order():
+    import pickle
+
+    from sklearn_hilbert.documents import select_speaker
+
+    def seg(text, speaker):
+        return Segment(text, path="a.wav", start=0.0, end=1.0, speaker=speaker)
+
+    docs = [Document([seg("q1", "I"), seg("a1", "P"), seg("q2", "I"), seg("a2", "P")],
+                     doc_id="x", metadata={"dx": 1}),
+            Document([seg("a", 7), seg("b", None)], doc_id="y")]
+    kept, dropped = select_speaker(docs[:1], "P")
+    assert [s.text for s in kept[0]] == ["a1", "a2"] and dropped == 2
+    assert kept[0].doc_id == "x" and kept[0].metadata == {"dx": 1}
+    kept, dropped = select_speaker(docs[1:], 7)  # compared as strings
+    assert [s.text for s in kept[0]] == ["a"] and dropped == 1
+    with pytest.raises(DocumentError, match=r"Document 'y' \(index 1 of X\): no segment of "
+                                            r"speaker 'P' \(its speakers: '7'\)"):
+        select_speaker(docs, "P")
+    assert seg("a", "P") != seg("a", "I")
+    assert "speaker='P'" in repr(seg("a", "P"))
+    old = Segment("a", path="a.wav")
+    state = old.__getstate__()
+    del state["speaker"]  # a segment pickled before the field existed
+    fresh = Segment.__new__(Segment)
+    fresh.__setstate__(state)
+    assert fresh.speaker is None and pickle.loads(pickle.dumps(old)) == old

@@ -54,7 +54,7 @@ import importlib, pkgutil
 import sklearn_hilbert
 from sklearn_hilbert import HilbertClassifier, FrozenEncoderTransformer, SegmentPooler
 from sklearn_hilbert.datasets import make_segment_data
-import sklearn_hilbert.cli
+import sklearn_hilbert._cli
 failed = []
 for info in pkgutil.walk_packages(sklearn_hilbert.__path__, "sklearn_hilbert."):
     try:
@@ -86,7 +86,7 @@ def test_hilbert_transcribe_names_the_extra_without_a_traceback(tmp_path):
 
     wav = tmp_path / "a.wav"
     sf.write(wav, np.zeros(16000, np.float32), 16000)
-    code = "import sys\nfrom sklearn_hilbert.cli import main\nsys.exit(main(sys.argv[1:]))"
+    code = "import sys\nfrom sklearn_hilbert._cli import main\nsys.exit(main(sys.argv[1:]))"
     done = _run_blocked(code, "transcribe", str(wav), "-o", str(tmp_path / "m.csv"),
                         "--cache", "none", "-q")
     assert done.returncode == 1
@@ -133,14 +133,15 @@ def test_transcription_and_wer_name_the_transcribe_extra(monkeypatch):
 
 
 def test_figures_and_dask_name_their_extra(monkeypatch, tmp_path, capsys):
-    from sklearn_hilbert.cli import _cluster, main
+    from sklearn_hilbert._cli import main
+    from sklearn_hilbert._cli._common import cluster
     from sklearn_hilbert.experiments.figures import plot_roc_curves
 
     block_modules(monkeypatch, "matplotlib", "distributed")
     with pytest.raises(MissingExtraError, match=r"figures needs matplotlib.*\[report\]"):
         plot_roc_curves([0, 1], {"m": np.eye(2)}, [0, 1], tmp_path / "roc.png")
     with pytest.raises(MissingExtraError, match=r"dask backend.*needs distributed.*\[dask\]"):
-        with _cluster("tcp://127.0.0.1:1"):
+        with cluster("tcp://127.0.0.1:1"):
             pass
     # `hilbert cv` says so before any work (the manifest is not even read)
     assert main(["cv", str(tmp_path / "missing.csv"), "--label", "y", "-q"]) == 1

@@ -28,7 +28,39 @@ def test_manifest_csv_and_jsonl_round_trip(wav_corpus, tmp_path):
         assert y2.tolist() == y.tolist()
     first = json.loads((tmp_path / "copy.jsonl").read_text().splitlines()[0])
     assert first == {"doc_id": "a", "audio_path": "audio/a.wav", "start": 0.0, "end": 1.2,
-                     "text": "calm words a 0", "label": "calm"}
+                     "text": "calm words a 0", "speaker": "spk0", "label": "calm"}
+
+
+def test_speaker_column_is_a_segment_field_and_round_trips(wav_corpus, tmp_path):
+    rows = wav_corpus.read_text().splitlines()
+    rows[2] = rows[2].replace(",spk0", ",interviewer")  # one segment of document a
+    rows[3] = rows[3].replace(",spk0", ",")  # no speaker given
+    changed = tmp_path / "speakers.csv"
+    changed.write_text("\n".join(rows).replace("audio/", f"{wav_corpus.parent}/audio/") + "\n")
+    docs, y = load_manifest(changed, label="label")
+    assert [s.speaker for s in docs[0]] == ["spk0", "interviewer", None]
+    assert [s.speaker for s in docs[1]] == ["spk1"] * 3
+    assert docs[0].metadata["speaker"] == "spk0"  # and the document's first row, as before
+    for suffix in (".csv", ".jsonl"):
+        out = tmp_path / f"copy{suffix}"
+        assert save_manifest(out, docs, y=y, label="label") == []
+        again, _ = load_manifest(out, label="label")
+        assert [[s.speaker for s in d] for d in again] == [[s.speaker for s in d] for d in docs]
+    assert (tmp_path / "copy.csv").read_text().splitlines()[0] == \
+        "doc_id,audio_path,start,end,text,speaker,label"
+
+
+def test_save_manifest_writes_columns_of_another_table(wav_corpus, tmp_path):
+    docs, _ = load_manifest(wav_corpus)
+    out = tmp_path / "sub" / "m.tsv"
+    missing = save_manifest(out, docs, columns={"a": {"dx": "mdd", "site": 1},
+                                                "c": {"dx": "hc", "site": 2}})
+    assert missing == ["b", "d"]  # written with empty cells
+    header, first = out.read_text().splitlines()[:2]
+    assert header.split("\t")[-2:] == ["dx", "site"] and first.endswith("\tmdd\t1")
+    again, _ = load_manifest(out)
+    assert [d.metadata["dx"] for d in again] == ["mdd", "", "hc", ""]
+    assert again[2].metadata["site"] == 2 and again[0][0].path == docs[0][0].path
 
 
 def test_manifest_numeric_and_multiple_labels(tmp_path):

@@ -107,19 +107,19 @@ def test_the_stack_is_not_below_the_baseline_where_the_network_adds_nothing(stac
 
 
 def test_inner_folds_and_refit_train_through_the_engine(text_task, monkeypatch):
-    """One call of the batched engine: a network per inner fold (never trained on its test
+    """One call of the training engine: a network per inner fold (never trained on its test
     documents) and the refit on all documents."""
-    import sklearn_hilbert.model_selection as model_selection
+    import sklearn_hilbert.stacking as stacking
 
     (X, y), _ = text_task
     calls = []
-    real = model_selection.fit_models
+    real = stacking.train_runs
 
-    def recording(jobs, **kwargs):
-        calls.append([len(job[2]) for job in jobs])
-        return real(jobs, **kwargs)
+    def recording(runs, **kwargs):
+        calls.append([len(run.y) for run in runs])
+        return real(runs, **kwargs)
 
-    monkeypatch.setattr(model_selection, "fit_models", recording)
+    monkeypatch.setattr(stacking, "train_runs", recording)
     net = HilbertClassifier(**{**SMALL_NET, "max_epochs": 1})
     stack = HilbertStackingClassifier(net, cv=3, random_state=0).fit(X, y)
     assert calls == [[60, 60, 60, 90]]

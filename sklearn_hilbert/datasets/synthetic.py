@@ -162,3 +162,179 @@ def _embed(states, n_proto, dim, noise, speaker_noise, rng):
     speaker = speaker_noise * rng.randn(states.shape[0], 1, dim)
     x = prototypes[states] + speaker + noise * rng.randn(*states.shape, dim)
     return x.astype(np.float32)
+
+
+def make_segment_regression(
+    n_docs=200,
+    n_segments=(10, 40),
+    target="segment",
+    d_audio=32,
+    d_text=48,
+    n_prototypes=4,
+    noise=1.0,
+    speaker_noise=0.5,
+    target_noise=0.1,
+    random_state=None,
+):
+    """Segment tensors with a continuous target that lives in segments or in pooled statistics.
+
+    Segments are drawn as in :func:`make_segment_data` (discrete audio and text
+    states, prototype embeddings, noise, a per-document speaker offset).  Each
+    document has a latent share ``s ~ U(0, 1)``:
+
+    - ``target="segment"``: in a share ``s`` of its segments the text state is
+      ``t = (a + 1) mod n_prototypes``; elsewhere both states are uniform, so
+      every modality alone (and so pooled statistics) has the same distribution
+      for every ``s``: ridge regression on pooled features is near ``R^2 = 0``,
+      a model that pairs each segment's audio with its text is not.
+    - ``target="pooled"``: a share ``s`` of its segments has text state 0
+      (else uniform): the mean text embedding moves linearly with ``s``, so
+      ridge regression on pooled text means is near optimal.
+
+    ``y = s + target_noise * N(0, 1)``.
+
+    Parameters
+    ----------
+    n_docs : int, default=200
+    n_segments : int or (int, int), default=(10, 40)
+    target : {"segment", "pooled"}, default="segment"
+    d_audio, d_text : int, default=32, 48
+    n_prototypes : int, default=4
+    noise, speaker_noise : float, default=1.0, 0.5
+        As in :func:`make_segment_data`.
+    target_noise : float, default=0.1
+        Standard deviation of the noise added to ``s``.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    X : skorch.helper.SliceDict
+        Segment tensors, as :func:`make_segment_data` returns them.
+    y : ndarray of shape (n_docs,)
+        The targets.
+    share : ndarray of shape (n_docs,)
+        The noiseless ``s`` (its ``R^2`` against ``y`` is the best any model can reach).
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.datasets import make_segment_regression
+    >>> X, y, share = make_segment_regression(n_docs=20, n_segments=(3, 5), random_state=0)
+    >>> X["audio"].shape[0], y.shape, bool(((share >= 0) & (share <= 1)).all())
+    (20, (20,), True)
+    """
+    if target not in ("segment", "pooled"):
+        raise ValueError(f"target must be 'segment' or 'pooled', got {target!r}.")
+    rng = check_random_state(random_state)
+    lo, hi = (n_segments, n_segments) if isinstance(n_segments, Integral) else n_segments
+    if not 1 <= lo <= hi:
+        raise ValueError(f"n_segments must be >= 1 (a range lo <= hi), got {n_segments!r}.")
+    share = rng.rand(n_docs)
+    lengths = rng.randint(lo, hi + 1, size=n_docs)
+    S = int(lengths.max())
+    mask = np.arange(S)[None, :] < lengths[:, None]
+    audio_state = rng.randint(n_prototypes, size=(n_docs, S))
+    text_state = rng.randint(n_prototypes, size=(n_docs, S))
+    carries = rng.rand(n_docs, S) < share[:, None]
+    planted = (audio_state + 1) % n_prototypes if target == "segment" else 0
+    text_state = np.where(carries, planted, text_state)
+    audio = _embed(audio_state, n_prototypes, d_audio, noise, speaker_noise, rng)
+    text = _embed(text_state, n_prototypes, d_text, noise, speaker_noise, rng)
+    audio[~mask] = 0.0
+    text[~mask] = 0.0
+    y = share + target_noise * rng.randn(n_docs)
+    return SliceDict(audio=audio, text=text, mask=mask), y, share
+
+
+def make_event_share_data(
+    n_docs=300,
+    n_segments=(20, 60),
+    d_audio=32,
+    d_text=48,
+    n_topics=8,
+    rate_range=(0.05, 0.45),
+    event_strength=0.5,
+    noise=1.0,
+    speaker_noise=0.5,
+    random_state=None,
+    return_carriers=False,
+):
+    """Two classes of documents told apart by the share of their segments that hold a text event.
+
+    Every segment has a topic (one of ``n_topics`` text prototypes, uniform) and an
+    audio state (one of ``n_topics`` audio prototypes, uniform, unrelated to the
+    label), plus Gaussian noise and a per-document "speaker" offset, as in
+    :func:`make_segment_data`.  Each document draws an event rate
+    ``r ~ U(rate_range)``; each of its segments holds a *text event* with
+    probability ``r``: a fixed event vector (entries ``N(0, event_strength^2)``,
+    drawn once) is added to its text embedding on top of its topic.  The label is 1
+    when the document's share of event segments is at least the median share over
+    all documents, else 0.  So no single segment decides the label: the evidence
+    is how many segments hold the event, relative to the document's length.
+
+    It was written as a test bed for segment attributions that was not used to choose
+    them (``docs/decisions.md``, 2026-12-06): its settings were fixed before any
+    model was run on it.
+
+    Parameters
+    ----------
+    n_docs : int, default=300
+    n_segments : int or (int, int), default=(20, 60)
+        Segments per document: a fixed number or an inclusive range drawn uniformly.
+    d_audio, d_text : int, default=32, 48
+    n_topics : int, default=8
+        Text topics (and audio states).
+    rate_range : (float, float), default=(0.05, 0.45)
+        Range of the per-document event rate.
+    event_strength : float, default=0.5
+        Standard deviation of each entry of the event vector (prototypes have unit
+        variance per entry).
+    noise, speaker_noise : float, default=1.0, 0.5
+        As in :func:`make_segment_data`.
+    random_state : int, RandomState instance or None, default=None
+    return_carriers : bool, default=False
+        Also return which real segments hold the event.
+
+    Returns
+    -------
+    X : skorch.helper.SliceDict
+        Segment tensors, as :func:`make_segment_data` returns them.
+    y : ndarray of shape (n_docs,)
+        1 for documents whose share of event segments is at least the median, else 0.
+    carriers : ndarray of bool, shape (n_docs, S)
+        Only with ``return_carriers``: the real segments that hold the event (the
+        evidence for class 1).
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.datasets.synthetic import make_event_share_data
+    >>> X, y, events = make_event_share_data(n_docs=20, n_segments=(5, 8), random_state=0,
+    ...                                      return_carriers=True)
+    >>> X["text"].shape[0], sorted(set(y.tolist())), bool((events <= X["mask"]).all())
+    (20, [0, 1], True)
+    """
+    rng = check_random_state(random_state)
+    lo, hi = (n_segments, n_segments) if isinstance(n_segments, Integral) else n_segments
+    if not 1 <= lo <= hi:
+        raise ValueError(f"n_segments must be >= 1 (a range lo <= hi), got {n_segments!r}.")
+    if not isinstance(n_docs, Integral) or n_docs < 2:
+        raise ValueError(f"n_docs={n_docs!r} must be an int >= 2.")
+    r_lo, r_hi = rate_range
+    if not 0.0 <= r_lo <= r_hi <= 1.0:
+        raise ValueError(f"rate_range must satisfy 0 <= lo <= hi <= 1, got {rate_range!r}.")
+    lengths = rng.randint(lo, hi + 1, size=n_docs)
+    S = int(lengths.max())
+    mask = np.arange(S)[None, :] < lengths[:, None]
+    rate = rng.uniform(r_lo, r_hi, size=n_docs)
+    events = (rng.rand(n_docs, S) < rate[:, None]) & mask
+    share = events.sum(axis=1) / lengths
+    y = (share >= np.median(share)).astype(int)
+    audio_state = rng.randint(n_topics, size=(n_docs, S))
+    topic = rng.randint(n_topics, size=(n_docs, S))
+    audio = _embed(audio_state, n_topics, d_audio, noise, speaker_noise, rng)
+    text = _embed(topic, n_topics, d_text, noise, speaker_noise, rng)
+    event_vector = (event_strength * rng.randn(d_text)).astype(np.float32)
+    text = text + events[:, :, None] * event_vector
+    audio[~mask] = 0.0
+    text[~mask] = 0.0
+    X = SliceDict(audio=audio, text=text.astype(np.float32), mask=mask)
+    return (X, y, events) if return_carriers else (X, y)

@@ -152,9 +152,10 @@ def plot_loss_terms(history, path, title=None):
     >>> os.path.getsize(out) > 0
     True
     """
-    from ..nn import TERMS
+    from ..nn.criterion import AUX_TERMS, OBJECTIVES
 
-    names = ["loss", *TERMS]
+    task = [t for t in OBJECTIVES.values() if f"train_{t}" in history[-1]][:1]
+    names = ["loss", *task, *AUX_TERMS]
     epochs = np.arange(1, len(history) + 1)
     fig, axes = _subplots(2, 3, figsize=(12, 6.5), sharex=True)
     for ax, name in zip(axes.ravel(), names):

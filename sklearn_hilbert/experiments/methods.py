@@ -1,18 +1,21 @@
 """The methods compared by ``hilbert cv``: baselines, the paper's rows, HILBERT extended and stack.
 
-Every method is a scikit-learn classifier taking segment tensors (the output
-of :class:`~sklearn_hilbert.FrozenEncoderTransformer`), so all of them run on
-the same cached encodings and the same folds.
+Every method is a scikit-learn classifier (:func:`make_methods`) or, for scores,
+regressor (:func:`make_regressors`) taking segment tensors (the output of
+:class:`~sklearn_hilbert.FrozenEncoderTransformer`), so all of them run on the
+same cached encodings and the same folds.
 """
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.dummy import DummyClassifier
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
 from ..classifier import HilbertClassifier
-from ..stacking import HilbertStackingClassifier, pooled_logistic
+from ..regressor import HilbertRegressor
+from ..stacking import (HilbertStackingClassifier, HilbertStackingRegressor, pooled_logistic,
+                        pooled_ridge)
 from .ablation import ABLATIONS
 from .scores import align_proba
 
@@ -29,6 +32,31 @@ BASELINES = (
 ABLATION_NAMES = tuple(ABLATIONS) + ("HILBERT stack",)
 #: Every method, in table order.
 METHOD_NAMES = BASELINES + ABLATION_NAMES
+#: The baselines of a regression (a score), in table order.
+REGRESSION_BASELINES = (
+    "Dummy (mean)",
+    "Dummy (median)",
+    "Ridge text",
+    "Ridge audio",
+    "Ridge early fusion",
+)
+#: The networks, as for classes: ``HilbertRegressor(**ABLATIONS[name])`` (the paper's rows,
+#: "DualC only", "HILBERT extended") and "HILBERT stack" (:class:`HilbertStackingRegressor`).
+REGRESSION_ABLATION_NAMES = ABLATION_NAMES
+#: Every regression method, in table order.
+REGRESSION_METHOD_NAMES = REGRESSION_BASELINES + REGRESSION_ABLATION_NAMES
+#: What each regression baseline is (``hilbert methods`` prints it).
+REGRESSION_DESCRIPTIONS = {
+    "Dummy (mean)": "DummyRegressor(strategy='mean'): the training mean",
+    "Dummy (median)": "DummyRegressor(strategy='median'): the training median",
+    "Ridge text": "ridge regression on pooled text segment statistics (mean, std), alpha by "
+                  "leave-one-out (RidgeCV)",
+    "Ridge audio": "ridge regression on pooled audio segment statistics, alpha by RidgeCV",
+    "Ridge early fusion": "ridge regression on pooled audio and text statistics together",
+    "HILBERT stack": "HilbertStackingRegressor: HILBERT extended (as a regressor) stacked with "
+                     "the three ridge baselines, non-negative weights per block fitted out of "
+                     "fold",
+}
 #: What each row of the report contains (``hilbert methods`` prints it).
 DESCRIPTIONS = {
     "Dummy (prior)": "DummyClassifier(strategy='prior'): the class frequencies",
@@ -181,15 +209,87 @@ def make_methods(names=None, *, hilbert_params=None, C_grid=(0.01, 0.1, 1.0), in
     return methods
 
 
-def resolve_method_names(names):
+def make_regressors(names=None, *, hilbert_params=None, random_state=0):
+    """Build the compared regression methods (for a score), unfitted, in table order.
+
+    Parameters
+    ----------
+    names : list of str or None, default=None
+        Subset of :data:`REGRESSION_METHOD_NAMES` (case-insensitive; the
+        groups ``"baselines"``, ``"ablations"``, ``"all"`` expand); None means
+        all of them.
+    hilbert_params : dict, default=None
+        Extra :class:`~sklearn_hilbert.HilbertRegressor` parameters shared by
+        every network (e.g. ``{"max_epochs": 30}``).
+    random_state : int, default=0
+        Seed of the networks.
+
+    Returns
+    -------
+    dict
+        Method name -> regressor taking segment tensors.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.experiments.methods import make_regressors
+    >>> list(make_regressors(["baselines"]))
+    ['Dummy (mean)', 'Dummy (median)', 'Ridge text', 'Ridge audio', 'Ridge early fusion']
+    """
+    names = resolve_method_names(names, task="regression")
+    methods = {}
+    for name in names:
+        if name == "Dummy (mean)":
+            methods[name] = DummyRegressor(strategy="mean")
+        elif name == "Dummy (median)":
+            methods[name] = DummyRegressor(strategy="median")
+        elif name == "Ridge text":
+            methods[name] = pooled_ridge(("text",))
+        elif name == "Ridge audio":
+            methods[name] = pooled_ridge(("audio",))
+        elif name == "Ridge early fusion":
+            methods[name] = pooled_ridge(("audio", "text"))
+        elif name == "HILBERT stack":
+            network = HilbertRegressor(**{"random_state": random_state, **(hilbert_params or {}),
+                                          **ABLATIONS["HILBERT extended"]})
+            methods[name] = HilbertStackingRegressor(network, random_state=random_state)
+        else:
+            params = {"random_state": random_state, **(hilbert_params or {}), **ABLATIONS[name]}
+            methods[name] = HilbertRegressor(**params)
+    return methods
+
+
+def _task_names(task):
+    if task == "classification":
+        return METHOD_NAMES, BASELINES, ABLATION_NAMES
+    if task == "regression":
+        return REGRESSION_METHOD_NAMES, REGRESSION_BASELINES, REGRESSION_ABLATION_NAMES
+    raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+
+
+def resolve_method_names(names, task="classification", *, other_task_ok=False):
     """Canonical method names for user input (case-insensitive; ``"baselines"``,
-    ``"ablations"`` and ``"all"`` expand); raises ``ValueError`` naming unknown ones."""
+    ``"ablations"`` and ``"all"`` expand); raises ``ValueError`` naming unknown ones.
+
+    ``task`` picks the classification or regression methods.  With
+    ``other_task_ok``, a name of the other task's methods is left out instead
+    of refused (one ``--methods`` for labels of both kinds).
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.experiments.methods import resolve_method_names
+    >>> resolve_method_names("hilbert,logreg text")
+    ['LogReg text', 'HILBERT']
+    >>> resolve_method_names("dummy (mean),LogReg text", "regression", other_task_ok=True)
+    ['Dummy (mean)']
+    """
+    all_names, baselines, ablations = _task_names(task)
     if names is None:
-        return list(METHOD_NAMES)
+        return list(all_names)
     if isinstance(names, str):
         names = [n for n in names.split(",") if n.strip()]
-    lookup = {n.lower(): n for n in METHOD_NAMES}
-    groups = {"all": METHOD_NAMES, "baselines": BASELINES, "ablations": ABLATION_NAMES}
+    lookup = {n.lower(): n for n in all_names}
+    other = {n.lower() for n in METHOD_NAMES + REGRESSION_METHOD_NAMES}
+    groups = {"all": all_names, "baselines": baselines, "ablations": ablations}
     out = []
     for raw in names:
         key = raw.strip().lower()
@@ -197,9 +297,9 @@ def resolve_method_names(names):
             out.extend(groups[key])
         elif key in lookup:
             out.append(lookup[key])
-        else:
+        elif not (other_task_ok and key in other):
             raise ValueError(
-                f"Unknown method {raw.strip()!r}; choose from {list(METHOD_NAMES)} "
+                f"Unknown method {raw.strip()!r} for {task}; choose from {list(all_names)} "
                 "or the groups 'baselines', 'ablations', 'all'."
             )
-    return [n for n in METHOD_NAMES if n in out]
+    return [n for n in all_names if n in out]

@@ -1,4 +1,5 @@
-"""The report folder of ``hilbert cv``: tables (Markdown, CSV), ROC curves, attention figures."""
+"""The report folder of ``hilbert cv``: tables (Markdown, CSV), ROC curves, attention figures
+(classification), predicted-vs-true and residual plots (regression), the folds, subgroups."""
 
 import csv
 from pathlib import Path
@@ -7,7 +8,9 @@ import numpy as np
 
 from .evidence import attribution_section, evidence_sections
 from .figures import plot_attention, plot_roc_curves
+from .regression_report import regression_sections
 from .runner import summarize
+from .subgroups import subgroup_scores, subgroup_section
 
 COLUMNS = (
     ("Method", None),
@@ -16,6 +19,22 @@ COLUMNS = (
     ("G-mean", "gmean"),
     ("Fit s/fold", "fit_seconds"),
 )
+#: The columns of a regression's table.
+REGRESSION_COLUMNS = (
+    ("Method", None),
+    ("MAE", "mae"),
+    ("RMSE", "rmse"),
+    ("Pearson r", "pearson_r"),
+    ("CCC", "ccc"),
+    ("R^2", "r2"),
+    ("Fit s/fold", "fit_seconds"),
+)
+
+
+def _task_of(rows, task):
+    if task is not None:
+        return task
+    return "regression" if rows and "mae_mean" in rows[0] else "classification"
 
 
 def _pm(row, score):
@@ -23,20 +42,22 @@ def _pm(row, score):
     return "n/a" if np.isnan(mean) else f"{mean:.3f} ± {std:.3f}"
 
 
-def table_cells(rows):
+def table_cells(rows, task=None):
     """The summary as a header and rows of strings (mean ± std over folds)."""
-    header = [name for name, _ in COLUMNS]
+    columns = REGRESSION_COLUMNS if _task_of(rows, task) == "regression" else COLUMNS
+    header = [name for name, _ in columns]
     body = []
     for row in rows:
         cells = [row["method"]]
-        for _, key in COLUMNS[1:]:
+        for _, key in columns[1:]:
             cells.append(f"{row[key]:.1f}" if key == "fit_seconds" else _pm(row, key))
         body.append(cells)
     return header, body
 
 
-def markdown_table(rows):
-    """Markdown table of :func:`~sklearn_hilbert.experiments.runner.summarize` rows; best AUC in bold.
+def markdown_table(rows, task=None):
+    """Markdown table of :func:`~sklearn_hilbert.experiments.runner.summarize` rows; best AUC
+    (regression: lowest MAE) in bold.
 
     Examples
     --------
@@ -49,20 +70,24 @@ def markdown_table(rows):
     |---|---:|---:|---:|---:|
     | A | **0.900 ± 0.010** | 0.800 ± 0.020 | 0.700 ± 0.030 | 1.5 |
     """
-    header, body = table_cells(rows)
-    aucs = [r["auc_mean"] for r in rows]
-    best = np.nanmax(aucs) if not np.all(np.isnan(aucs)) else None
+    task = _task_of(rows, task)
+    header, body = table_cells(rows, task)
+    key = "mae_mean" if task == "regression" else "auc_mean"
+    values = [r[key] for r in rows]
+    best = None
+    if not np.all(np.isnan(values)):
+        best = np.nanmin(values) if task == "regression" else np.nanmax(values)
     lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for row, cells in zip(rows, body):
-        if best is not None and row["auc_mean"] == best:
+        if best is not None and row[key] == best:
             cells = [cells[0], f"**{cells[1]}**", *cells[2:]]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def text_table(rows):
+def text_table(rows, task=None):
     """Fixed-width plain-text table for the terminal."""
-    header, body = table_cells(rows)
+    header, body = table_cells(rows, task)
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     fmt = lambda cells: "  ".join(  # noqa: E731
         c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
@@ -129,19 +154,67 @@ def _safe(name):
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name))
 
 
+def fold_assignment(results, doc_ids):
+    """One row per document and repeat: ``doc_id, repeat, fold`` (the test fold holding
+    it) and, with groups, ``group``."""
+    rows = []
+    for r in range(results.n_repeats):
+        for i, doc in enumerate(doc_ids):
+            row = {"doc_id": doc, "repeat": r, "fold": int(results.fold_of[r, i])}
+            if results.groups is not None:
+                row["group"] = results.groups[i]
+            rows.append(row)
+    return rows
+
+
+def _setup_sentence(results, group_column):
+    task = getattr(results, "task", "classification")
+    n = len(results.y)
+    if results.groups is not None:
+        kind = "Stratified group" if task == "classification" else "Group"
+        folds = (f"{kind} {results.n_splits}-fold CV x {results.n_repeats} repeat(s) over the "
+                 f"{results.n_groups} groups of `{group_column}`: checked, no group is in both "
+                 "the training and the test documents of any fold (`folds.csv` gives each "
+                 "document's fold and group)")
+    else:
+        kind = "Stratified" if task == "classification" else "Shuffled"
+        folds = f"{kind} {results.n_splits}-fold CV x {results.n_repeats} repeat(s)"
+    if task == "regression":
+        y = np.asarray(results.y, dtype=float)
+        return [
+            f"{n} documents; score mean {y.mean():.3g}, sd {y.std():.3g}, range "
+            f"[{y.min():.3g}, {y.max():.3g}]. {folds}, the same folds for every method. "
+            "Scores: mean ± std over folds. MAE: mean absolute error; RMSE: root mean squared "
+            "error (both lower is better); Pearson r; CCC: Lin's concordance correlation "
+            "coefficient (1: exact, 0: a constant prediction; unlike r it punishes shifted "
+            "or squeezed predictions); R^2: 1 - residual / total sum of squares (0: the test "
+            "fold's mean; negative: worse than it). Fit s/fold: training time of one fold.",
+            ""]
+    counts = ", ".join(f"{c}: {int(np.sum(results.y == c))}" for c in results.classes)
+    return [
+        f"{n} documents; classes {counts}. {folds}, the same folds for every method. Scores: "
+        "mean ± std over folds. AUC is the macro one-vs-rest ROC AUC; balanced accuracy the "
+        "mean recall; G-mean the geometric mean of the recalls (imbalanced-learn). A class "
+        "missing from a test fold is left out of that fold's averages. Fit s/fold: training "
+        "time of one fold (inner grid search included).", ""]
+
+
 def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-validation",
-                 description="", n_attention_docs=3):
+                 description="", n_attention_docs=3, group_column="group", subgroups=None,
+                 subgroup_column="subgroup"):
     """Write the report folder and return its summary rows.
 
-    Files: ``results.md`` (table, setup, paired comparison, per-class AUC,
-    calibration, figures), ``results.csv`` (one row per method, with the
-    columns of :func:`~sklearn_hilbert.experiments.evidence.evidence_sections`),
-    ``paired.csv``, ``per_class.csv``, ``calibration.png``, ``folds.csv`` (one
-    row per method and fold), ``oof_predictions.csv`` (out-of-fold
-    probabilities per document, method and repeat), ``roc_curves.png`` (one-vs-rest ROC per class, out-of-fold predictions of
+    Files: ``results.md`` (table, setup, then the evidence sections),
+    ``results.csv`` (one row per method), ``fold_scores.csv`` (one row per method
+    and fold), ``folds.csv`` (each document's test fold per repeat, and its group),
+    ``oof_predictions.csv`` (out-of-fold probabilities or predicted scores per
+    document, method and repeat), ``paired.csv`` and, with ``subgroups``,
+    ``subgroups.csv``.  Classification adds ``per_class.csv``, ``calibration.png``,
+    ``roc_curves.png`` (one-vs-rest ROC per class, out-of-fold predictions of
     the first repeat) and, when the attention method ran,
     ``attention/<doc_id>.png`` and ``attributions/<doc_id>.png`` for
-    ``n_attention_docs`` documents.
+    ``n_attention_docs`` documents; regression adds ``predicted_vs_true.png``
+    and ``residuals.png``.
 
     Parameters
     ----------
@@ -157,45 +230,64 @@ def write_report(results, output_dir, *, doc_ids=None, texts=None, title="Cross-
         Heading and a paragraph (data, command) for ``results.md``.
     n_attention_docs : int, default=3
         Documents whose attention is drawn.
+    group_column : str, default="group"
+        Name of the groups of ``results`` (e.g. the manifest column), for the text.
+    subgroups : array-like of shape (n_docs,), default=None
+        A subgroup of every document: per-subgroup scores of every method.
+    subgroup_column : str, default="subgroup"
+        Name of the subgroups, for the text and ``subgroups.csv``.
 
     Returns
     -------
     rows : list of dict
-        :func:`~sklearn_hilbert.experiments.runner.summarize` output.
+        :func:`~sklearn_hilbert.experiments.runner.summarize` output with the
+        evidence columns.
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    task = getattr(results, "task", "classification")
     n = len(results.y)
     doc_ids = [str(d) for d in (doc_ids if doc_ids is not None else range(n))]
     rows = summarize(results)
-    evidence = evidence_sections(results, rows, out, title)
+    if task == "regression":
+        evidence = regression_sections(results, rows, out, title)
+        pred_rows = [{"doc_id": doc_ids[i], "label": results.y[i], "method": name, "repeat": r,
+                      "prediction": f"{results.oof[name][r, i]:.6g}"}
+                     for name in results.methods for r in range(results.n_repeats)
+                     for i in range(n)]
+    else:
+        evidence = evidence_sections(results, rows, out, title)
+        classes = list(results.classes)
+        pred_rows = [
+            {"doc_id": doc_ids[i], "label": results.y[i], "method": name, "repeat": r,
+             **{f"proba_{c}": f"{results.oof[name][r, i, k]:.6f}"
+                for k, c in enumerate(classes)}}
+            for name in results.methods for r in range(results.n_repeats) for i in range(n)
+        ]
+        plot_roc_curves(results.y, {m: results.oof[m][0] for m in results.methods}, classes,
+                        out / "roc_curves.png", title=f"{title}: out-of-fold ROC (repeat 1)")
+        evidence += ["## ROC curves", "", "![ROC curves](roc_curves.png)", ""]
     _write_csv(out / "results.csv", rows)
-    _write_csv(out / "folds.csv", results.folds)
-    classes = list(results.classes)
-    pred_rows = [
-        {"doc_id": doc_ids[i], "label": results.y[i], "method": name, "repeat": r,
-         **{f"proba_{c}": f"{results.oof[name][r, i, k]:.6f}" for k, c in enumerate(classes)}}
-        for name in results.methods for r in range(results.n_repeats) for i in range(n)
-    ]
+    _write_csv(out / "fold_scores.csv", results.folds)
+    _write_csv(out / "folds.csv", fold_assignment(results, doc_ids))
     _write_csv(out / "oof_predictions.csv", pred_rows)
-    plot_roc_curves(results.y, {m: results.oof[m][0] for m in results.methods}, classes,
-                    out / "roc_curves.png", title=f"{title}: out-of-fold ROC (repeat 1)")
-    counts = ", ".join(f"{c}: {int(np.sum(results.y == c))}" for c in classes)
+    if subgroups is not None:
+        evidence += subgroup_section(
+            subgroup_scores(results.y, results.oof, subgroups, task, results.classes),
+            subgroup_column, out, task)
     lines = [
         f"# {title}", "", description, "",
-        f"{n} documents; classes {counts}. Stratified {results.n_splits}-fold CV x "
-        f"{results.n_repeats} repeat(s), the same folds for every method. Scores: mean ± std "
-        "over folds. AUC is the macro one-vs-rest ROC AUC; balanced accuracy the mean recall; "
-        "G-mean the geometric mean of the recalls (imbalanced-learn). A class missing from "
-        "a test fold is left out of that fold's averages. Fit s/fold: training time of one "
-        "fold (inner grid search included).", "",
-        markdown_table(rows), "",
-        "Files: `results.csv`, `folds.csv` (every fold), `oof_predictions.csv`, `paired.csv`, "
-        "`per_class.csv`; `docs/cli.md` explains every number.", "",
+        *_setup_sentence(results, group_column),
+        markdown_table(rows, task), "",
+        "Files: `results.csv`, `fold_scores.csv` (every fold), `folds.csv` (each document's "
+        "fold), `oof_predictions.csv`, `paired.csv`"
+        + (", `per_class.csv`" if task == "classification" else "")
+        + (", `subgroups.csv`" if subgroups is not None else "")
+        + "; `docs/cli.md` explains every number.", "",
         *evidence,
-        "## ROC curves", "", "![ROC curves](roc_curves.png)", "",
     ]
     if results.attention is not None:
+        classes = list(results.classes)
         lines += _attention_section(results, out, doc_ids, texts, n_attention_docs)
         chosen = pick_attention_documents(results.y, results.oof[results.attention_method][0],
                                           classes, n_attention_docs)

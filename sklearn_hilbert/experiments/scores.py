@@ -116,3 +116,63 @@ def score_fold(y_true, proba, classes):
         "balanced_accuracy": float(np.mean(present_recalls(y_true, y_pred))),
         "gmean": float(gmean),
     }
+
+
+#: Scores of a regression fold; MAE and RMSE are errors (lower is better).
+REGRESSION_SCORE_NAMES = ("mae", "rmse", "pearson_r", "ccc", "r2")
+#: Scores where lower is better.
+LOWER_IS_BETTER = frozenset({"mae", "rmse"})
+
+
+def concordance_correlation(y_true, y_pred):
+    """Lin's concordance correlation coefficient (CCC) of predictions and true values.
+
+    ``2 cov(y, p) / (var(y) + var(p) + (mean(y) - mean(p))^2)`` with population
+    (ddof=0) moments: 1 for a perfect prediction, 0 for a constant one, lower
+    than Pearson's r when the predictions are shifted or scaled.  NaN when both
+    are constant.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.experiments.scores import concordance_correlation
+    >>> concordance_correlation([1, 2, 3, 4], [1, 2, 3, 4])
+    1.0
+    >>> concordance_correlation([1, 2, 3, 4], [2.5, 2.5, 2.5, 2.5])
+    0.0
+    >>> round(concordance_correlation([1, 2, 3, 4], [2, 3, 4, 5]), 3)  # r = 1, shifted by 1
+    0.714
+    """
+    y_true = np.asarray(y_true, dtype=float)
+    y_pred = np.asarray(y_pred, dtype=float)
+    constant = np.ptp(y_true) == 0 or np.ptp(y_pred) == 0  # exactly 0, not rounding noise
+    covariance = 0.0 if constant else np.mean((y_true - y_true.mean()) * (y_pred - y_pred.mean()))
+    denominator = y_true.var() + y_pred.var() + (y_true.mean() - y_pred.mean()) ** 2
+    return float(2 * covariance / denominator) if denominator > 0 else float("nan")
+
+
+def score_regression_fold(y_true, y_pred):
+    """MAE, RMSE, Pearson r, CCC and R^2 of one fold (scikit-learn and scipy.stats).
+
+    Pearson r is NaN when the true values or the predictions are constant
+    (a mean predictor); its CCC is 0 and its R^2 is at most 0.
+
+    Examples
+    --------
+    >>> from sklearn_hilbert.experiments.scores import score_regression_fold
+    >>> scores = score_regression_fold([0., 2., 4., 6.], [1., 2., 3., 6.])
+    >>> {k: round(v, 3) for k, v in scores.items()}
+    {'mae': 0.5, 'rmse': 0.707, 'pearson_r': 0.956, 'ccc': 0.941, 'r2': 0.9}
+    """
+    from scipy.stats import pearsonr
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    y_true = np.asarray(y_true, dtype=float)
+    y_pred = np.asarray(y_pred, dtype=float)
+    constant = np.ptp(y_true) == 0 or np.ptp(y_pred) == 0
+    return {
+        "mae": float(mean_absolute_error(y_true, y_pred)),
+        "rmse": float(np.sqrt(mean_squared_error(y_true, y_pred))),
+        "pearson_r": float("nan") if constant else float(pearsonr(y_true, y_pred)[0]),
+        "ccc": concordance_correlation(y_true, y_pred),
+        "r2": float(r2_score(y_true, y_pred)) if len(y_true) > 1 else float("nan"),
+    }

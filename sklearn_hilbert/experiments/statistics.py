@@ -26,6 +26,10 @@ import numpy as np
 from scipy import stats
 
 ALPHA = 0.05
+#: How a fold score is named in sentences and tables.
+SCORE_LABELS = {"auc": "AUC", "balanced_accuracy": "balanced accuracy", "gmean": "G-mean",
+                "mae": "MAE", "rmse": "RMSE", "pearson_r": "Pearson r", "ccc": "CCC",
+                "r2": "R^2"}
 
 
 def corrected_resampled_ttest(differences, test_train_ratio):
@@ -120,7 +124,7 @@ def compare_methods(folds, method, reference, n_docs, score="auc", alpha=ALPHA):
     Returns
     -------
     dict
-        ``method, reference, n_folds, mean_diff, t, df, p_corrected_t,
+        ``method, reference, score, n_folds, mean_diff, t, df, p_corrected_t,
         p_wilcoxon, significant`` (corrected t-test p < alpha) and ``sentence``.
     """
     a, rows = _fold_scores(folds, method, score)
@@ -132,7 +136,7 @@ def compare_methods(folds, method, reference, n_docs, score="auc", alpha=ALPHA):
     ratio = float(np.mean([r["n_test"] / (n_docs - r["n_test"]) for r in rows]))
     t, p, df = corrected_resampled_ttest(d[keep], ratio)
     p_w = wilcoxon_signed_rank(d[keep])
-    row = {"method": method, "reference": reference, "n_folds": int(keep.sum()),
+    row = {"method": method, "reference": reference, "score": score, "n_folds": int(keep.sum()),
            "mean_diff": float(d[keep].mean()) if keep.any() else float("nan"),
            "t": t, "df": df, "p_corrected_t": p, "p_wilcoxon": p_w,
            "significant": bool(p < alpha)}
@@ -154,13 +158,14 @@ def verdict(row, alpha=ALPHA):
     (AUC difference -0.022, corrected t-test p=0.51, Wilcoxon p=0.38).
     """
     n, diff, p, p_w = row["n_folds"], row["mean_diff"], row["p_corrected_t"], row["p_wilcoxon"]
-    numbers = f"AUC difference {diff:+.3f}, corrected t-test p={p:.2g}, Wilcoxon p={p_w:.2g}"
+    name = SCORE_LABELS.get(row.get("score", "auc"), row.get("score"))
+    numbers = f"{name} difference {diff:+.3f}, corrected t-test p={p:.2g}, Wilcoxon p={p_w:.2g}"
     head = f"{row['method']} vs {row['reference']}: "
     if np.isnan(p):
-        return head + f"not testable ({n} fold(s) with an AUC for both)."
+        return head + f"not testable ({n} fold(s) with a finite {name} for both)."
     if p < alpha:
         word = "higher" if diff > 0 else "lower"
-        return (f"{row['method']} has a {word} AUC than {row['reference']} "
+        return (f"{row['method']} has a {word} {name} than {row['reference']} "
                 f"({numbers}; alpha={alpha}).")
     text = head + f"no difference detectable at alpha={alpha} with {n} folds ({numbers})."
     if smallest_wilcoxon_p(n) >= alpha:

@@ -1,102 +1,68 @@
-"""Fit many ``HilbertClassifier`` models at once: group them by shape, stack each group.
+"""Fit many HILBERT estimators at once: their networks grouped by shape, each group one stack.
 
 :func:`fit_models` is the entry point used by
 :class:`~sklearn_hilbert.model_selection.BatchedGridSearchCV`,
-:func:`~sklearn_hilbert.model_selection.batched_cross_validate`, ``n_seeds``
-and ``hilbert cv``.  Each model is prepared exactly as
-:meth:`HilbertClassifier.fit` prepares it (same checks, classes, seed, class
-weights, input statistics, and the same initial weights: the skorch net is
-built and initialised under the seed a sequential fit uses).  Models whose
-network shapes, training length, batch size and loss structure agree form a
-group trained as one stacked network (:func:`~._stack.train_stack`);
-continuous settings (loss weights, temperature, lr, weight decay, dropout,
-class weights, gradient clipping) vary inside a group.  Groups are
-independent tasks for :class:`joblib.Parallel`, so a
-``joblib.parallel_backend("dask")`` context spreads them over a
-``dask.distributed`` cluster.
+:func:`~sklearn_hilbert.model_selection.batched_cross_validate` and ``hilbert
+cv``.  Each estimator (a clone) prepares its own fit through its public
+``prepare_fit`` (same checks, classes, seed, class weights, input statistics
+and initial weights as ``fit``) and takes its trained networks back through
+``finish_fit``; in between, :mod:`sklearn_hilbert.nn.runs` trains the networks
+and knows no estimator.  Networks whose shapes, training length, batch size and
+loss structure agree form a group trained as one stacked network; continuous
+settings (loss weights, temperature, lr, weight decay, dropout, class weights,
+gradient clipping) vary inside a group.  Groups are independent tasks for
+:class:`joblib.Parallel`, so a ``joblib.parallel_backend("dask")`` context
+spreads them over a ``dask.distributed`` cluster.
 
-Options that cannot be stacked fall back to an ordinary sequential ``fit``
-of that model: ``validation_fraction`` (early stopping) and extra skorch
-``callbacks``, or any net whose module, criterion or optimizer was replaced.
+Options that cannot be stacked train on their own: ``validation_fraction``
+(early stopping) and extra skorch ``callbacks``.  An estimator with
+``n_seeds > 1`` trains its seeds together, as its own ``fit`` does.
 """
 
 import time
 
-import torch
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import Bunch
 
-from .._training_set import prepare_training
-from ..nn import HilbertLoss, HilbertModule
-from ..nn.training import seeded
-from ._stack import train_stack
-
-#: Module arguments that vary inside a stack (stacked buffers), so not part of the group key.
-_STACKED_MODULE_ARGS = ("input_stats", "dropout")
-
-
-def _stackable(estimator):
-    """Whether ``estimator``'s options allow stacked training (else: a sequential fit)."""
-    return (getattr(estimator, "validation_fraction", None) is None
-            and not getattr(estimator, "callbacks", None)
-            and getattr(estimator, "n_seeds", 1) == 1)
-
-
-def _stacks_on(estimator, stack):
-    if stack == "auto":
-        return torch.device(getattr(estimator, "device", "cpu")).type == "cuda"
-    return bool(stack)
+from ..nn.runs import stacks_on, train_group, train_runs
 
 
 def prepare(estimator, X, y, stack=True):
-    """Prepare one model as ``fit`` would, and its group key (None: fit sequentially).
+    """Prepare one fit: a clone of ``estimator`` and its runs (``prepare_fit``), and the key of
+    its training group (None: it trains on its own).
 
     Returns
     -------
     Bunch
-        ``estimator`` (a clone, with ``classes_`` etc. set), ``X``, ``y``,
-        ``prepared``, ``net`` (initialised with the initial weights of a
-        sequential fit) and ``key``.
+        ``estimator`` (the clone, its data attributes set), ``X``, ``y``, ``runs``, ``key``.
     """
     est = clone(estimator)
-    spec = Bunch(estimator=est, X=X, y=y, key=None, prepared=None, net=None)
-    if not (_stackable(est) and _stacks_on(est, stack)):
-        return spec
-    prepared = prepare_training(est, X, y)
-    with seeded(prepared.seed, est.device_):  # as fit builds it: the same initial weights
-        net = est._build_net(len(prepared.y), prepared.class_weight, prepared.valid,
-                             prepared.input_stats)
-        net.initialize()
-    if not (prepared.valid is None and net.module is HilbertModule
-            and net.criterion is HilbertLoss and net.optimizer is torch.optim.AdamW):
-        return spec
-    module_args = {k: v for k, v in net.get_params_for("module").items()
-                   if k not in _STACKED_MODULE_ARGS}
-    spec.update(prepared=prepared, net=net, key=(
-        repr(sorted(module_args.items())), net.criterion_.contrastive,
-        getattr(net.criterion_, "cka", None), getattr(net.criterion_, "mi_form", None),
-        net.criterion_.weight is None, net.batch_size, net.max_epochs, str(net.device),
-        prepared.X["audio"].shape[1:], prepared.X["text"].shape[2]))
-    return spec
+    runs = est.prepare_fit(X, y)
+    key = runs[0].key if len(runs) == 1 and stacks_on(runs[0], stack) else None
+    return Bunch(estimator=est, X=X, y=y, runs=runs, key=key)
 
 
-def _fit_group(specs, after):
-    """Fit one group (stacked, or one sequential model) and apply ``after`` to each result."""
+def _fit_group(specs, after, stack):
+    """Train one group (one stack, or one estimator's runs) and finish each estimator."""
     start = time.perf_counter()
-    if specs[0].key is None:
-        fitted = [spec.estimator.fit(spec.X, spec.y) for spec in specs]
+    if len(specs) > 1:
+        train_group([spec.runs[0] for spec in specs])
     else:
-        fitted = train_stack(specs)
+        train_runs(specs[0].runs, stack=stack)
     seconds = (time.perf_counter() - start) / len(specs)
-    return [(after[i](est) if after[i] else est, seconds) for i, est in enumerate(fitted)]
+    out = []
+    for spec, then in zip(specs, after):
+        est = spec.estimator.finish_fit(spec.runs)
+        out.append((then(est) if then else est, seconds))
+    return out
 
 
 def group_jobs(specs, max_stack=None):
-    """Indices of ``specs`` by group, in first-seen order; sequential ones alone."""
+    """Indices of ``specs`` by group, in first-seen order; those without a key alone."""
     groups = {}
     for i, spec in enumerate(specs):
-        key = ("sequential", i) if spec.key is None else spec.key
+        key = ("alone", i) if spec.key is None else spec.key
         groups.setdefault(key, []).append(i)
     out = []
     for members in groups.values():
@@ -106,13 +72,15 @@ def group_jobs(specs, max_stack=None):
 
 
 def fit_models(jobs, *, n_jobs=None, max_stack=None, stack="auto", verbose=0):
-    """Fit ``HilbertClassifier`` jobs, stacking those that can share a network.
+    """Fit HILBERT estimator jobs, stacking the networks that can share one.
 
     Parameters
     ----------
     jobs : list of tuple
         ``(estimator, X, y)`` or ``(estimator, X, y, after)``: the model to fit
-        on segment tensors ``X`` and labels ``y``; ``after``, if given, is
+        on segment tensors ``X`` and targets ``y`` (any estimator with
+        ``prepare_fit`` / ``finish_fit``: :class:`~sklearn_hilbert.HilbertClassifier`,
+        :class:`~sklearn_hilbert.HilbertRegressor`); ``after``, if given, is
         applied to the fitted estimator inside the worker (for instance to
         score it there) and its result is returned instead of the estimator.
     n_jobs : int or None
@@ -155,7 +123,8 @@ def fit_models(jobs, *, n_jobs=None, max_stack=None, stack="auto", verbose=0):
     specs = [prepare(est, X, y, stack) for est, X, y, _ in jobs]
     groups = group_jobs(specs, max_stack)
     outputs = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_fit_group)([specs[i] for i in g], [jobs[i][3] for i in g]) for g in groups)
+        delayed(_fit_group)([specs[i] for i in g], [jobs[i][3] for i in g], stack)
+        for g in groups)
     results, seconds = [None] * len(jobs), [0.0] * len(jobs)
     for members, out in zip(groups, outputs):
         for i, (result, sec) in zip(members, out):

@@ -1,7 +1,7 @@
 """Fit and score every (candidate x fold) model of a search with the stacked engine.
 
 Shared by :class:`BatchedGridSearchCV` and :func:`batched_cross_validate`.
-The estimator is a ``HilbertClassifier`` or a ``Pipeline`` ending in one.
+The estimator is a ``HilbertClassifier`` or ``HilbertRegressor``, or a ``Pipeline`` ending in one.
 Pipeline steps before the classifier are fitted per fold on the training
 documents, as scikit-learn does, once per distinct setting of those steps;
 steps that learn nothing (``requires_fit`` tag False, such as
@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, get_tags
 from skorch.helper import SliceDict
 
-from ..classifier import HilbertClassifier
+from .._base import BaseHilbert
 from ._engine import fit_models
 
 
@@ -32,17 +32,18 @@ def take(X, index):
 
 
 def split_estimator(estimator):
-    """``(preprocessing Pipeline or None, HilbertClassifier)``; TypeError for anything else."""
+    """``(preprocessing Pipeline or None, HILBERT estimator)``; TypeError for anything else."""
     if isinstance(estimator, Pipeline):
         final = estimator.steps[-1][1]
         pre = estimator[:-1] if len(estimator.steps) > 1 else None
     else:
         final, pre = estimator, None
-    if not isinstance(final, HilbertClassifier):
+    if not isinstance(final, BaseHilbert):
         raise TypeError(
-            "The batched search trains HilbertClassifier models: the estimator must be a "
-            f"HilbertClassifier or a Pipeline ending in one, got {type(final).__name__}. "
-            "Use sklearn.model_selection.GridSearchCV for other estimators.")
+            "The batched search trains HILBERT networks: the estimator must be a "
+            "HilbertClassifier or HilbertRegressor, or a Pipeline ending in one, got "
+            f"{type(final).__name__}. Use sklearn.model_selection.GridSearchCV for other "
+            "estimators.")
     return pre, final
 
 

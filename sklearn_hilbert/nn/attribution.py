@@ -89,7 +89,7 @@ def occlusion_attributions(module, audio, text, mask, target, budget=2_000_000):
     >>> from sklearn_hilbert.nn import HilbertModule
     >>> from sklearn_hilbert.nn.attribution import occlusion_attributions
     >>> _ = torch.manual_seed(0)
-    >>> net = HilbertModule(d_audio=4, d_text=3, n_classes=2, d_model=8, n_heads=2, proj_dim=4,
+    >>> net = HilbertModule(d_audio=4, d_text=3, n_outputs=2, d_model=8, n_heads=2, proj_dim=4,
     ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="moe",
     ...                     dropout=0.1, segment_dropout=0.5, project=False,
     ...                     segment_fusion=False, pooled_head=False)
@@ -148,7 +148,7 @@ def modality_occlusion(module, audio, text, mask, target, budget=2_000_000):
     >>> import torch
     >>> from sklearn_hilbert.nn import HilbertModule
     >>> from sklearn_hilbert.nn.attribution import modality_occlusion
-    >>> net = HilbertModule(d_audio=4, d_text=3, n_classes=2, d_model=8, n_heads=2, proj_dim=4,
+    >>> net = HilbertModule(d_audio=4, d_text=3, n_outputs=2, d_model=8, n_heads=2, proj_dim=4,
     ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="mlp",
     ...                     dropout=0.1, segment_dropout=0.5, project=False,
     ...                     segment_fusion=False, pooled_head=False)

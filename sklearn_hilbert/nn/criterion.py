@@ -13,14 +13,33 @@ from .losses import (
     pairwise_contrastive_loss,
 )
 
-#: Names of the loss terms, as recorded in the skorch history (``train_<name>``).
-TERMS = ("ce", "contrastive", "cka", "mi", "balance")
 #: The weighted auxiliary terms.
-AUX_TERMS = TERMS[1:]
+AUX_TERMS = ("contrastive", "cka", "mi", "balance")
+#: The task term of each objective, by the name the history records it under.
+OBJECTIVES = {"cross_entropy": "ce", "squared_error": "mse", "huber": "huber"}
+#: Names of the loss terms of a classifier, as recorded in the skorch history
+#: (``train_<name>``); a regressor records its task term under its own name
+#: (:func:`terms_of`).
+TERMS = ("ce", *AUX_TERMS)
+
+
+def terms_of(objective):
+    """The recorded loss terms under ``objective``: its task term, then :data:`AUX_TERMS`.
+
+    Examples
+    --------
+    >>> terms_of("squared_error")
+    ('mse', 'contrastive', 'cka', 'mi', 'balance')
+    """
+    return (OBJECTIVES[objective], *AUX_TERMS)
 
 
 class HilbertLoss(nn.Module):
-    """``L = CE + l_con L_con + l_cka L_cka + l_mi L_mi + l_bal L_balance``.
+    """``L = L_task + l_con L_con + l_cka L_cka + l_mi L_mi + l_bal L_balance``.
+
+    ``L_task`` is the (class-weighted) cross-entropy of a classifier, or the
+    mean squared error or Huber loss (``delta = 1``) of a regressor's
+    standardised targets, averaged over documents and targets.
 
     The criterion of the skorch net: it receives the module output
     ``(logits, representations)``.  Terms with weight 0 are not computed;
@@ -34,16 +53,12 @@ class HilbertLoss(nn.Module):
     (:mod:`sklearn_hilbert.model_selection`); ``active`` names the terms
     computed (those of nonzero weight at construction).
 
-    Every setting is required: :class:`~sklearn_hilbert.HilbertClassifier`
-    owns the defaults and passes each one.
-
-    Every setting is required: :class:`~sklearn_hilbert.HilbertClassifier`
-    owns the defaults and passes each one.
+    Every setting is required: the estimators own the defaults and pass each one.
 
     Parameters
     ----------
     weight : Tensor of shape (n_classes,) or None
-        Class weights of the cross-entropy.
+        Class weights of the cross-entropy (None for a regressor).
     contrastive : {"dual", "pairwise", None}
     temperature : float
     lambda_contrastive, lambda_cka, lambda_mi, lambda_balance : float
@@ -51,6 +66,9 @@ class HilbertLoss(nn.Module):
         CKA estimator of ``L_cka`` (:func:`~sklearn_hilbert.nn.losses.cka_loss`).
     mi_form : {"abs", "lift"}
         Form of ``L_mi`` (:func:`~sklearn_hilbert.nn.losses.mi_balance_loss`).
+    objective : {"cross_entropy", "squared_error", "huber"}, default="cross_entropy"
+        The task term: classification (integer class targets) or regression
+        (float targets of shape ``(B, n_outputs)``).
 
     Examples
     --------
@@ -75,8 +93,13 @@ class HilbertLoss(nn.Module):
         lambda_balance,
         cka,
         mi_form,
+        objective="cross_entropy",
     ):
         super().__init__()
+        if objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {sorted(OBJECTIVES)}, got {objective!r}")
+        self.objective = objective
+        self.terms = terms_of(objective)
         self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
         self.contrastive = contrastive
         self.cka = cka
@@ -112,11 +135,19 @@ class HilbertLoss(nn.Module):
             return logits.new_zeros(())
         return load_balance_loss(reps["gate"])
 
+    def _task_loss(self, outputs, target):
+        if self.objective == "cross_entropy":
+            weight = None if self.weight is None else self.weight.to(outputs.dtype)
+            return F.cross_entropy(outputs, target, weight=weight)
+        target = target.to(outputs.dtype).reshape(outputs.shape)
+        if self.objective == "huber":
+            return F.huber_loss(outputs, target, delta=1.0)
+        return F.mse_loss(outputs, target)
+
     def forward(self, output, target):
         logits, reps = output
-        weight = None if self.weight is None else self.weight.to(logits.dtype)
-        total = F.cross_entropy(logits, target, weight=weight)
-        terms = {"ce": total.detach()}
+        total = self._task_loss(logits, target)
+        terms = {self.terms[0]: total.detach()}
         batch = logits.shape[0]
         for name in AUX_TERMS:
             value = logits.new_zeros(())

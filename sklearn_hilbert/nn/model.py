@@ -31,8 +31,8 @@ class HilbertModule(nn.Module):
     ----------
     d_audio, d_text : int
         Widths of the frozen audio and text segment embeddings.
-    n_classes : int
-        Number of output logits.
+    n_outputs : int
+        Number of outputs: class logits, or a regressor's targets.
     d_model : int
         Width of the attention layers.
     n_heads : int
@@ -81,7 +81,7 @@ class HilbertModule(nn.Module):
     --------
     >>> import torch
     >>> from sklearn_hilbert.nn import HilbertModule
-    >>> net = HilbertModule(d_audio=6, d_text=5, n_classes=3, d_model=16, n_heads=4, proj_dim=8,
+    >>> net = HilbertModule(d_audio=6, d_text=5, n_outputs=3, d_model=16, n_heads=4, proj_dim=8,
     ...                     n_experts=2, expert_hidden=(8,), head_hidden=(8,), head="moe",
     ...                     dropout=0.1, segment_dropout=0.0, project=True,
     ...                     segment_fusion=False, pooled_head=False).eval()
@@ -95,7 +95,7 @@ class HilbertModule(nn.Module):
         self,
         d_audio,
         d_text,
-        n_classes,
+        n_outputs,
         *,
         d_model,
         n_heads,
@@ -128,7 +128,7 @@ class HilbertModule(nn.Module):
         self.text_encoder = ModalityEncoder(d_model, n_heads, dropout)
         self.joint_encoder = JointEncoder(d_model, n_heads, dropout)
         self.classifier = mlp(
-            [expert_hidden[-1], *head_hidden, n_classes], dropout, final_activation=False
+            [expert_hidden[-1], *head_hidden, n_outputs], dropout, final_activation=False
         )
         self.projector = SharedProjector(d_model, proj_dim)
         self.project = project
@@ -140,14 +140,14 @@ class HilbertModule(nn.Module):
             raise ValueError(f"head must be 'moe' or 'mlp', got {head!r}")
         self.segment_fusion = SegmentFusion(d_model, dropout) if segment_fusion else None
         self.pooled_head = (
-            PooledStatisticsHead(d_audio, d_text, n_classes, dropout) if pooled_head else None
+            PooledStatisticsHead(d_audio, d_text, n_outputs, dropout) if pooled_head else None
         )
         self.segment_interactions = (
-            SegmentInteractions(d_audio, d_text, n_classes, segment_interactions, dropout)
+            SegmentInteractions(d_audio, d_text, n_outputs, segment_interactions, dropout)
             if segment_interactions else None
         )
         self.segment_order = (
-            SegmentOrder(d_audio, d_text, n_classes, segment_interactions, dropout)
+            SegmentOrder(d_audio, d_text, n_outputs, segment_interactions, dropout)
             if segment_interactions and segment_order else None
         )
         #: names of the paths whose logits are summed, in the order of ``path_logits``
@@ -171,7 +171,7 @@ class HilbertModule(nn.Module):
         ``h_joint``, their projections ``z_*`` (when ``project``), the MoE
         gate probabilities ``gate`` (MoE head only), the pooling weights
         ``attention_*`` ``(B, S)`` and the logits of each path ``path_logits``
-        ``(B, n_paths, n_classes)`` (their sum is ``logits``; the order is ``paths``).
+        ``(B, n_paths, n_outputs)`` (their sum is ``logits``; the order is ``paths``).
         """
         mask = mask.bool()
         if self.training:

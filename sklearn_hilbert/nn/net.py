@@ -6,7 +6,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, PassthroughSco
 from skorch.dataset import get_len
 from skorch.helper import predefined_split
 
-from .criterion import TERMS, HilbertLoss
+from .criterion import HilbertLoss, terms_of
 from .model import HilbertModule
 
 
@@ -25,9 +25,10 @@ class HilbertNet(NeuralNet):
 
     @property
     def _default_callbacks(self):
+        terms = terms_of(self.get_params_for("criterion").get("objective", "cross_entropy"))
         scorers = [(f"{split}_{term}", PassthroughScoring(f"{split}_{term}",
                                                           on_train=split == "train"))
-                   for split in ("train", "valid") for term in TERMS]
+                   for split in ("train", "valid") for term in terms]
         return [*super()._default_callbacks, *scorers]
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -78,7 +79,8 @@ def make_net(module_params, loss_params, *, lr, weight_decay, max_epochs, batch_
     n_train : int
         Training documents.
     valid_dataset : skorch Dataset or None
-        Held-out documents: early stopping on ``valid_ce`` with ``patience``,
+        Held-out documents: early stopping on the validation task term
+        (``valid_ce``, ``valid_mse`` or ``valid_huber``) with ``patience``,
         restoring the best epoch's weights.
     callbacks : list or None
         The user's extra skorch callbacks.
@@ -92,8 +94,9 @@ def make_net(module_params, loss_params, *, lr, weight_decay, max_epochs, batch_
         net_callbacks.append(("gradient_clipping", GradientNormClipping(max_grad_norm)))
     if valid_dataset is not None:
         net_callbacks.append(
-            ("early_stopping", EarlyStopping(monitor="valid_ce", patience=patience,
-                                             load_best=True)))
+            ("early_stopping", EarlyStopping(
+                monitor=f"valid_{terms_of(loss_params.get('objective', 'cross_entropy'))[0]}",
+                patience=patience, load_best=True)))
     net_callbacks += list(callbacks or [])
     return HilbertNet(
         module=HilbertModule,

@@ -69,10 +69,10 @@ class PooledStatisticsHead(nn.Module):
     Starts at zero (no effect on the initial network, no random draw).
     """
 
-    def __init__(self, d_audio, d_text, n_classes, dropout=0.0):
+    def __init__(self, d_audio, d_text, n_outputs, dropout=0.0):
         super().__init__()
         self.dropout = nn.Dropout(dropout)
-        self.linear = nn.Linear(2 * (d_audio + d_text), n_classes)
+        self.linear = nn.Linear(2 * (d_audio + d_text), n_outputs)
         nn.init.zeros_(self.linear.weight)
         nn.init.zeros_(self.linear.bias)
 
@@ -113,7 +113,7 @@ class SegmentInteractions(nn.Module):
     ----------
     d_audio, d_text : int
         Widths of the segment features.
-    n_classes : int
+    n_outputs : int
         Number of logits.
     rank : int, default=16
         Number of detector pairs.
@@ -124,18 +124,18 @@ class SegmentInteractions(nn.Module):
     --------
     >>> import torch
     >>> from sklearn_hilbert.nn.side_paths import SegmentInteractions
-    >>> path = SegmentInteractions(d_audio=6, d_text=5, n_classes=3, rank=4)
+    >>> path = SegmentInteractions(d_audio=6, d_text=5, n_outputs=3, rank=4)
     >>> mask = torch.tensor([[True, True, False]])
     >>> path(torch.randn(1, 3, 6), torch.randn(1, 3, 5), mask).tolist()  # starts at zero
     [[0.0, 0.0, 0.0]]
     """
 
-    def __init__(self, d_audio, d_text, n_classes, rank=16, dropout=0.0):
+    def __init__(self, d_audio, d_text, n_outputs, rank=16, dropout=0.0):
         super().__init__()
         self.audio = nn.Linear(d_audio, rank)
         self.text = nn.Linear(d_text, rank)
         self.dropout = nn.Dropout(dropout)
-        self.linear = nn.Linear(rank, n_classes)
+        self.linear = nn.Linear(rank, n_outputs)
         nn.init.zeros_(self.linear.weight)
         nn.init.zeros_(self.linear.bias)
 
@@ -171,14 +171,14 @@ class SegmentOrder(SegmentInteractions):
 
     Parameters
     ----------
-    d_audio, d_text, n_classes, rank, dropout
+    d_audio, d_text, n_outputs, rank, dropout
         As for :class:`SegmentInteractions`.
 
     Examples
     --------
     >>> import torch
     >>> from sklearn_hilbert.nn.side_paths import SegmentOrder
-    >>> path = SegmentOrder(d_audio=6, d_text=5, n_classes=3, rank=4)
+    >>> path = SegmentOrder(d_audio=6, d_text=5, n_outputs=3, rank=4)
     >>> a, t, mask = torch.randn(1, 5, 6), torch.randn(1, 5, 5), torch.ones(1, 5, dtype=torch.bool)
     >>> forward, backward = path.features(a, t, mask), path.features(a.flip(1), t.flip(1), mask)
     >>> bool(torch.allclose(forward, -backward, atol=1e-6))  # reversing a document flips it

@@ -1,4 +1,4 @@
-"""Training helpers of ``HilbertClassifier``: device choice, seeding, prior correction."""
+"""Training helpers of the HILBERT estimators: device choice, seeding, prior correction."""
 
 import contextlib
 import warnings
@@ -106,3 +106,21 @@ def prior_log_shift(y_train, y_fit, class_weight, n_classes):
     shift = np.zeros(n_classes)
     shift[ok] = np.log(n_train[ok] / n_train.sum()) - np.log(implied[ok] / implied[ok].sum())
     return shift
+
+
+def seed_list(random_state, n_seeds):
+    """``n_seeds`` random states: the first is ``random_state`` itself, the others drawn from it.
+
+    Examples
+    --------
+    >>> seed_list(0, 3)[0]
+    0
+    >>> len(set(seed_list(0, 3)))
+    3
+    """
+    from sklearn.utils import check_random_state
+
+    rng = check_random_state(random_state if not isinstance(random_state, int)
+                             else random_state + 7919)
+    return [random_state] + [int(s) for s in rng.randint(np.iinfo(np.int32).max,
+                                                         size=n_seeds - 1)]

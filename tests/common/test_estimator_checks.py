@@ -21,8 +21,8 @@ from skorch.helper import SliceDict
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 
-from sklearn_hilbert import (FrozenEncoderTransformer, HilbertClassifier,
-                             HilbertStackingClassifier, SegmentPooler)
+from sklearn_hilbert import (FrozenEncoderTransformer, HilbertClassifier, HilbertRegressor,
+                             HilbertStackingClassifier, HilbertStackingRegressor, SegmentPooler)
 from sklearn_hilbert.stacking import PathWeightClassifier
 from sklearn_hilbert.experiments.methods import LateFusionClassifier
 
@@ -40,7 +40,7 @@ API_CHECKS = [
 ]
 
 
-class OneSegmentHilbert(HilbertClassifier):
+class _OneSegment:
     """Test-only: 2-D ``X`` -> one-segment documents with audio = text = the row."""
 
     @staticmethod
@@ -66,10 +66,21 @@ class OneSegmentHilbert(HilbertClassifier):
         return tags
 
 
+class OneSegmentHilbert(_OneSegment, HilbertClassifier):
+    """The classifier behind the 2-D adapter."""
+
+
+class OneSegmentHilbertRegressor(_OneSegment, HilbertRegressor):
+    """The regressor behind the 2-D adapter."""
+
+
+_FAST = dict(d_model=8, n_heads=2, proj_dim=8, n_experts=2, max_epochs=2, batch_size=16,
+             lr=1e-2, random_state=0)
+
+
 def _fast():
     # lr 1e-2: in two epochs the paper's network (no pooled head) learns the checks' blobs
-    return OneSegmentHilbert(d_model=8, n_heads=2, proj_dim=8, n_experts=2, max_epochs=2,
-                             batch_size=16, lr=1e-2, random_state=0)
+    return OneSegmentHilbert(**_FAST)
 
 
 #: every estimator of the package: the checks of API_CHECKS run on each; the full suite of
@@ -82,6 +93,9 @@ ESTIMATORS = [
     SegmentPooler(),
     FrozenEncoderTransformer(),
     _fast(),
+    HilbertRegressor(),
+    HilbertStackingRegressor(),
+    OneSegmentHilbertRegressor(**_FAST),
     LateFusionClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())]),
 ]
 
@@ -103,6 +117,10 @@ EXPECTED_FAILED = {"OneSegmentHilbert": {
     "check_estimator_sparse_array": "segment tensors are dense; only the test adapter sees sparse input",
     "check_estimator_sparse_matrix": "segment tensors are dense; only the test adapter sees sparse input",
 }}
+EXPECTED_FAILED["OneSegmentHilbertRegressor"] = {
+    name: reason for name, reason in EXPECTED_FAILED["OneSegmentHilbert"].items()
+    if name not in ("check_fit2d_1sample", "check_class_weight_classifiers",
+                    "check_supervised_y_2d")}  # a regressor takes (n, k) targets
 
 
 @pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)

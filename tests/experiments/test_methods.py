@@ -47,3 +47,23 @@ def test_baselines_find_the_modality_that_carries_the_label(segment_tensors):
     assert rows["LogReg audio"]["auc_mean"] < 0.75
     assert rows["LogReg early fusion"]["auc_mean"] > 0.8
     assert rows["LogReg late fusion"]["auc_mean"] > 0.8
+
+
+def test_regression_methods_are_the_baselines_and_the_papers_rows():
+    from sklearn.base import is_regressor
+
+    from sklearn_hilbert import HilbertRegressor
+    from sklearn_hilbert.experiments.ablation import ABLATIONS
+    from sklearn_hilbert.experiments.methods import REGRESSION_METHOD_NAMES, make_regressors
+
+    methods = make_regressors(hilbert_params={"max_epochs": 1}, random_state=3)
+    assert list(methods) == list(REGRESSION_METHOD_NAMES)
+    assert all(is_regressor(m) for m in methods.values())
+    for row in ("Transfer", "Transfer+MoE", "Contrastive+MoE", "HILBERT"):
+        params = methods[row].get_params()
+        assert isinstance(methods[row], HilbertRegressor)
+        assert params["max_epochs"] == 1 and params["random_state"] == 3
+        assert all(params[k] == v for k, v in ABLATIONS[row].items())
+    assert methods["Ridge text"].named_steps["segmentpooler"].modalities == ("text",)
+    with pytest.raises(ValueError, match="Unknown method 'LogReg text' for regression"):
+        make_regressors(["LogReg text"])

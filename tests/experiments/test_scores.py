@@ -50,3 +50,29 @@ def test_align_proba_fills_unseen_classes():
     np.testing.assert_allclose(out, [[.7, 0, .3]])
     with pytest.raises(ValueError, match="'z'"):
         align_proba(np.array([[1.0]]), ["z"], CLASSES)
+
+
+def test_concordance_correlation_on_hand_examples():
+    from sklearn_hilbert.experiments.scores import concordance_correlation
+
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    assert concordance_correlation(y, y) == 1.0
+    assert concordance_correlation(y, np.full(4, 2.5)) == 0.0  # a constant prediction
+    assert concordance_correlation(y, np.full(4, 2.5 + 1e-9)) == 0.0
+    assert concordance_correlation(y, -y) == pytest.approx(-2 * 1.25 / (1.25 + 1.25 + 25))
+    # r = 1 but shifted by 1: 2 cov / (var + var + 1) = 2.5 / 3.5
+    assert concordance_correlation(y, y + 1) == pytest.approx(2.5 / 3.5)
+    assert np.isnan(concordance_correlation(np.ones(3), np.ones(3)))
+
+
+def test_regression_fold_scores_on_a_hand_example():
+    from sklearn_hilbert.experiments.scores import score_regression_fold
+
+    scores = score_regression_fold([0.0, 2.0, 4.0, 6.0], [1.0, 2.0, 3.0, 6.0])
+    assert scores["mae"] == pytest.approx(0.5)  # |1| + 0 + |1| + 0 over 4
+    assert scores["rmse"] == pytest.approx(np.sqrt(0.5))
+    assert scores["r2"] == pytest.approx(1 - 2 / 20)  # SSres 2, SStot 20
+    assert scores["ccc"] == pytest.approx(2 * 4 / (5 + 3.5))  # cov 4, variances 5 and 3.5
+    assert scores["pearson_r"] == pytest.approx(4 / np.sqrt(5 * 3.5))
+    constant = score_regression_fold([0.0, 2.0, 4.0], [2.0, 2.0, 2.0])
+    assert constant["ccc"] == 0.0 and constant["r2"] == 0.0 and np.isnan(constant["pearson_r"])

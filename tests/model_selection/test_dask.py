@@ -41,7 +41,7 @@ def test_local_cluster_gives_the_same_scores_as_one_process(data, deterministic,
 
 
 def test_cli_runs_the_network_stacks_on_the_scheduler(tiny_corpus, cache_dir, cluster, tmp_path):
-    from sklearn_hilbert.cli import main
+    from sklearn_hilbert._cli import main
 
     args = ["cv", str(tiny_corpus.manifest), "--label", "sentiment", "--folds", "2",
             "--methods", "Transfer,HILBERT", "--max-epochs", "1", "--cache", str(cache_dir),
@@ -50,6 +50,6 @@ def test_cli_runs_the_network_stacks_on_the_scheduler(tiny_corpus, cache_dir, cl
     assert main(args + ["--output", str(tmp_path / "dask"),
                         "--scheduler", cluster.scheduler_address]) == 0
     local, remote = ([(r["method"], float(r["auc"])) for r in
-                      csv.DictReader((tmp_path / d / "folds.csv").open())] for d in ("local", "dask"))
+                      csv.DictReader((tmp_path / d / "fold_scores.csv").open())] for d in ("local", "dask"))
     assert [m for m, _ in local] == ["Transfer"] * 2 + ["HILBERT"] * 2
     np.testing.assert_allclose([a for _, a in local], [a for _, a in remote], atol=1e-6)

@@ -57,7 +57,7 @@ def test_initial_weights_are_those_of_a_sequential_fit(data, deterministic):
     spec = prepare(deterministic, X, y, stack=True)
     recorder = _InitialWeights()
     clone(deterministic).set_params(max_epochs=1, callbacks=[recorder]).fit(X, y)
-    state = spec.net.module_.state_dict()
+    state = spec.runs[0].net.module_.state_dict()
     assert state.keys() == recorder.weights_.keys()
     for name, value in recorder.weights_.items():
         assert torch.equal(state[name], value), name

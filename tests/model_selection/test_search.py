@@ -72,7 +72,7 @@ def test_multimetric_and_cross_validate(data, deterministic):
 def test_rejects_other_estimators(data):
     from sklearn.linear_model import LogisticRegression
 
-    with pytest.raises(TypeError, match="HilbertClassifier or a Pipeline ending in one"):
+    with pytest.raises(TypeError, match="HilbertClassifier or HilbertRegressor, or a Pipeline ending in one"):
         BatchedGridSearchCV(LogisticRegression(), {"C": [1.0]}).fit(*data)
 
 

@@ -75,7 +75,7 @@ def test_segment_interactions_start_at_zero_and_keep_the_paper_output():
 def test_segment_interactions_ignore_document_offsets_and_padding(seed, offset, length, order):
     """Centred on its document, the path cannot see a speaker's offset, nor padded rows."""
     g = torch.Generator().manual_seed(seed)
-    path = (SegmentOrder if order else SegmentInteractions)(6, 5, n_classes=3, rank=4)
+    path = (SegmentOrder if order else SegmentInteractions)(6, 5, n_outputs=3, rank=4)
     torch.nn.init.normal_(path.linear.weight, generator=g)
     a, t = torch.randn(1, 6, 6, generator=g), torch.randn(1, 6, 5, generator=g)
     mask = torch.arange(6)[None] < length
@@ -101,7 +101,7 @@ def test_segment_interactions_count_segments_where_both_events_occur():
 
 def _event_detectors(kind=SegmentOrder):
     """A path whose one detector pair fires on audio feature 0 and on text feature 1."""
-    path = kind(2, 2, n_classes=2, rank=1)
+    path = kind(2, 2, n_outputs=2, rank=1)
     with torch.no_grad():
         path.audio.weight.copy_(torch.tensor([[50.0, 0.0]]))
         path.text.weight.copy_(torch.tensor([[0.0, 50.0]]))
@@ -132,7 +132,7 @@ def test_segment_order_counts_audio_before_text_pairs(audio_at, text_at, expecte
 @given(seed=st.integers(0, 2**16), n=st.integers(1, 8))
 def test_segment_order_flips_sign_when_the_document_is_reversed(seed, n):
     g = torch.Generator().manual_seed(seed)
-    path = SegmentOrder(3, 4, n_classes=2, rank=3)
+    path = SegmentOrder(3, 4, n_outputs=2, rank=3)
     a, t = torch.randn(1, n, 3, generator=g), torch.randn(1, n, 4, generator=g)
     mask = torch.ones(1, n, dtype=torch.bool)
     forward = path.features(a, t, mask)
@@ -179,7 +179,7 @@ def test_only_the_order_path_learns_which_modality_comes_first(kind, lowest, hig
     """Trained alone on held-in documents, scored on new ones: the order path reads the order
     of the events; the co-occurrence path, which sees the same segments, cannot."""
     torch.manual_seed(0)
-    path = kind(2, 2, n_classes=2, rank=2)
+    path = kind(2, 2, n_outputs=2, rank=2)
     optimizer = torch.optim.Adam(path.parameters(), lr=0.05)
     a, t, mask, y = _order_task(seed=0)
     for _ in range(300):

@@ -21,7 +21,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn_hilbert import (Document, DocumentError, FrozenEncoderTransformer,
                              HilbertClassifier, Segment, load_manifest)
 from sklearn_hilbert.audio_io import read_audio, resample
-from sklearn_hilbert.cli import main
+from sklearn_hilbert._cli import main
 from sklearn_hilbert.encoders.audio import LogMelEncoder
 from sklearn_hilbert.encoders.cache import EmbeddingCache
 

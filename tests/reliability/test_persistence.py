@@ -14,7 +14,7 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from sklearn_hilbert import FrozenEncoderTransformer, HilbertClassifier, load_manifest
-from sklearn_hilbert.cli import main
+from sklearn_hilbert._cli import main
 
 from .conftest import TINY
 
@@ -72,7 +72,7 @@ FRESH = """
 import sys, joblib, numpy as np, torch
 torch.set_num_threads(1)
 from sklearn_hilbert import load_manifest
-from sklearn_hilbert.cli import main
+from sklearn_hilbert._cli import main
 model, manifest, out, cli_model, cli_out = sys.argv[1:]
 docs, _ = load_manifest(manifest)
 pipe = joblib.load(model)

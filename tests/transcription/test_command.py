@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from sklearn_hilbert.cli import main
+from sklearn_hilbert._cli import main
 from sklearn_hilbert.manifest import load_manifest
 from sklearn_hilbert.transcription import word_error_rate
 

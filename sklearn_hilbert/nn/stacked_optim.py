@@ -25,7 +25,7 @@ class StackedAdamW:
     Examples
     --------
     >>> import torch
-    >>> from sklearn_hilbert.model_selection._optim import StackedAdamW
+    >>> from sklearn_hilbert.nn.stacked_optim import StackedAdamW
     >>> flat = torch.ones(2, 3, requires_grad=True)
     >>> opt = StackedAdamW(flat, lr=torch.tensor([0.1, 0.0]), weight_decay=torch.zeros(2),
     ...                    max_grad_norm=torch.full((2,), float("inf")))

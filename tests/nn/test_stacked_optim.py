@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from sklearn_hilbert.model_selection._optim import StackedAdamW
+from sklearn_hilbert.nn.stacked_optim import StackedAdamW
 
 
 def test_stacked_adamw_equals_clipping_and_adamw_per_model():

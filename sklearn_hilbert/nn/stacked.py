@@ -8,6 +8,9 @@ there is no second copy of the network, so any change to the module or the
 loss flows into the engine.  Per-model values (input statistics, class
 weights, loss weights, temperature, dropout rate) are stacked buffers;
 learning rate, weight decay and clipping go to :class:`StackedAdamW`.
+
+It trains networks and tensors (:class:`~sklearn_hilbert.nn.runs.TrainingRun`)
+and knows no estimator.
 """
 
 import copy
@@ -23,8 +26,7 @@ from skorch.history import History
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
-from ..nn.criterion import TERMS
-from ._optim import StackedAdamW
+from .stacked_optim import StackedAdamW
 
 
 class _BufferDropout(nn.Module):
@@ -78,27 +80,29 @@ def _max_grad_norm(net):
     return float("inf")
 
 
-def _stack_data(specs, device):
-    """Training tensors of every model, ``(G, N_max, S, d)``, and labels ``(G, N_max)``."""
-    n_rows = [len(s.prepared.y) for s in specs]
+def _stack_data(runs, device):
+    """Training tensors of every model, ``(G, N_max, S, d)``, and targets ``(G, N_max, ...)``
+    (class indices, or a regressor's float targets)."""
+    n_rows = [len(run.y) for run in runs]
     n_max = max(n_rows)
-    S = max(s.prepared.X["mask"].shape[1] for s in specs)
+    S = max(run.X["mask"].shape[1] for run in runs)
     out = {}
     for key in ("audio", "text", "mask"):
-        first = specs[0].prepared.X[key]
-        shape = (len(specs), n_max, S) + first.shape[2:]
+        first = runs[0].X[key]
+        shape = (len(runs), n_max, S) + first.shape[2:]
         arr = np.zeros(shape, dtype=first.dtype)
-        for i, s in enumerate(specs):
-            x = s.prepared.X[key]
+        for i, run in enumerate(runs):
+            x = run.X[key]
             arr[i, : x.shape[0], : x.shape[1]] = x
         out[key] = torch.from_numpy(arr).to(device)
-    labels = np.zeros((len(specs), n_max), dtype=np.int64)
-    for i, s in enumerate(specs):
-        labels[i, : n_rows[i]] = s.prepared.y
-    return out, torch.from_numpy(labels).to(device), n_rows
+    first = np.asarray(runs[0].y)
+    targets = np.zeros((len(runs), n_max) + first.shape[1:], dtype=first.dtype)
+    for i, run in enumerate(runs):
+        targets[i, : n_rows[i]] = run.y
+    return out, torch.from_numpy(targets).to(device), n_rows
 
 
-def _schedule(specs, n_rows, batch, epochs):
+def _schedule(runs, n_rows, batch, epochs):
     """Per-model shuffled batches: indices ``(E, T, G, B)`` and active flags ``(E, T, G)``.
 
     Each model draws its own permutation of its own rows every epoch (from a
@@ -107,11 +111,11 @@ def _schedule(specs, n_rows, batch, epochs):
     batches than the longest sits the last steps out.
     """
     steps = [n // batch for n in n_rows]
-    T, G = max(steps), len(specs)
+    T, G = max(steps), len(runs)
     index = torch.zeros(epochs, T, G, batch, dtype=torch.int64)
     active = torch.zeros(epochs, T, G, dtype=torch.bool)
-    for i, spec in enumerate(specs):
-        gen = torch.Generator().manual_seed(spec.prepared.seed)
+    for i, run in enumerate(runs):
+        gen = torch.Generator().manual_seed(run.seed)
         for e in range(epochs):
             perm = torch.randperm(n_rows[i], generator=gen)[: steps[i] * batch]
             index[e, : steps[i], i] = perm.view(steps[i], batch)
@@ -119,25 +123,20 @@ def _schedule(specs, n_rows, batch, epochs):
     return index, active, steps
 
 
-def train_stack(specs):
-    """Train the prepared models of one group together; set each estimator's fitted state.
+def train_stack(runs):
+    """Train the runs of one group together, in place: each ``run.net`` ends trained.
 
     Parameters
     ----------
-    specs : list of Bunch
-        From :func:`sklearn_hilbert.model_selection._engine.prepare`: ``estimator``
-        (its ``classes_`` set), ``prepared`` (training tensors, labels, seed)
-        and ``net`` (the initialised skorch net, holding the initial weights of
-        a sequential fit).  All share the group key.
-
-    Returns
-    -------
-    list of HilbertClassifier
-        The fitted estimators, in the order of ``specs``.
+    runs : list of TrainingRun
+        Initialised nets (holding the initial weights of a sequential fit) with
+        their training tensors, targets and seeds; all share one
+        :func:`~sklearn_hilbert.nn.runs.stack_key`.  Each net gets its trained
+        weights and a ``history_`` of its training loss and terms.
     """
-    nets = [s.net for s in specs]
+    nets = [run.net for run in runs]
     device = torch.device(nets[0].device)
-    G, batch, epochs = len(specs), nets[0].batch_size, nets[0].max_epochs
+    G, batch, epochs = len(runs), nets[0].batch_size, nets[0].max_epochs
     start = time.perf_counter()
     copies = [_with_buffer_dropout(copy.deepcopy(n.module_)).to(device) for n in nets]
     params, buffers = stack_module_state(copies)
@@ -149,13 +148,14 @@ def train_stack(specs):
     template = copies[0].to("meta").train()
     criterion = copy.deepcopy(nets[0].criterion_).to(device)
     criterion.active = frozenset().union(*(n.criterion_.active for n in nets))
+    terms = criterion.terms
     _, crit_buffers = stack_module_state([n.criterion_.to(device) for n in nets])
 
     def model_loss(p, b, cb, audio, text, mask, target):
         """One model's loss and its recorded values: the real module and criterion."""
         output = functional_call(template, (p, b), (audio, text, mask))
         loss = functional_call(criterion, cb, (output, target))
-        return loss, torch.stack([loss.detach(), *(criterion.terms_[t] for t in TERMS)])
+        return loss, torch.stack([loss.detach(), *(criterion.terms_[t] for t in terms)])
 
     stacked = vmap(model_loss, randomness="different")
     optimizer = StackedAdamW(
@@ -165,12 +165,12 @@ def train_stack(specs):
                                    for n in nets]),
         max_grad_norm=torch.tensor([_max_grad_norm(n) for n in nets]),
     )
-    data, labels, n_rows = _stack_data(specs, device)
-    index, active, steps = _schedule(specs, n_rows, batch, epochs)
+    data, labels, n_rows = _stack_data(runs, device)
+    index, active, steps = _schedule(runs, n_rows, batch, epochs)
     index, active = index.to(device), active.to(device)
     rows = torch.arange(G, device=device).unsqueeze(1)
-    record = torch.zeros(epochs, index.shape[1], G, len(TERMS) + 1, device=device)
-    seed = int(np.random.SeedSequence([s.prepared.seed for s in specs]).generate_state(1)[0])
+    record = torch.zeros(epochs, index.shape[1], G, len(terms) + 1, device=device)
+    seed = int(np.random.SeedSequence([run.seed for run in runs]).generate_state(1)[0])
     devices = [device] if device.type == "cuda" else []
     def train_step(idx, on):
         """Forward, backward and update of every model on its batch ``idx`` (G, B)."""
@@ -197,16 +197,13 @@ def train_stack(specs):
     record = record.cpu().numpy()  # the one host transfer of the whole training
     seconds = time.perf_counter() - start
     final = flat.detach()
-    fitted = []
-    for i, (spec, net) in enumerate(zip(specs, nets)):
+    for i, net in enumerate(nets):
         with torch.no_grad():
             pieces = dict(zip(names, final[i].split(sizes)))
             for name, param in net.module_.named_parameters():
                 param.copy_(pieces[name].view(param.shape))
-        net.history_ = _history(record[:, : steps[i], i], batch, net.criterion_.active,
+        net.history_ = _history(record[:, : steps[i], i], batch, net.criterion_,
                                 seconds / (G * epochs))
-        fitted.append(spec.estimator._set_fitted(net))
-    return fitted
 
 
 def _run_graphed(train_step, optimizer, index, active, record, steps_order, warmup=3):
@@ -251,14 +248,15 @@ def _run_graphed(train_step, optimizer, index, active, record, steps_order, warm
         record[e, k].copy_(static_values)
 
 
-def _history(record, batch, active, epoch_seconds):
+def _history(record, batch, criterion, epoch_seconds):
     """A skorch History of one model: per-batch and per-epoch loss and terms."""
     history = History()
-    keys = ["train_loss"] + [f"train_{t}" for t in TERMS]
+    terms = criterion.terms
+    keys = ["train_loss"] + [f"train_{t}" for t in terms]
     for e, steps in enumerate(record):
         steps = steps.astype(float)
-        for name_index, term in enumerate(TERMS, start=1):
-            if term != "ce" and term not in active:
+        for name_index, term in enumerate(terms[1:], start=2):
+            if term not in criterion.active:
                 steps[:, name_index] = 0.0
         history.new_epoch()
         history.record("epoch", e + 1)
