@@ -1,7 +1,7 @@
 """Peak memory of HilbertClassifier and of a streaming transform; writes the "memory" section
 of docs/benchmarks.md.
 
-1. ``HilbertClassifier`` (default network: d_model=128, 4 heads) on segment tensors of the
+1. ``HilbertClassifier`` (the default network) on segment tensors of the
    default encoders' widths (audio 256, text 384): one epoch of ``fit`` and one
    ``predict_proba`` on 32 documents of S = 100, 300 and 1000 segments, in a fresh process
    per size.  Peak resident memory is read from ``VmHWM`` (``/proc/self/status``), reset

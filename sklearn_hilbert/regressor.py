@@ -101,7 +101,7 @@ max_grad_norm : see :class:`~sklearn_hilbert.HilbertClassifier`
 
     def __init__(
         self,
-        d_model=128,
+        d_model=64,
         n_heads=4,
         proj_dim=128,
         n_experts=8,
