@@ -439,6 +439,66 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
         """Most probable class."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    def segment_attributions(self, X, target=None):
+        """Which segments drove the stack's predictions: occlusion of its final output.
+
+        Each real segment is hidden in turn, in a copy of its document, and the copy
+        goes through the whole stack: every path of the network, every pooled baseline
+        (whose pooled statistics are recomputed without the segment) and the final
+        estimator.  So the attribution is that of what the stack predicts, with each
+        block counted at its final weight (a block with weight 0 contributes nothing).
+
+        Parameters
+        ----------
+        X : mapping
+            Segment tensors.
+        target : class label, array-like of shape (n,) or None, default=None
+            Class whose log-odds are explained, per document (None: the predicted
+            class); as in :meth:`HilbertClassifier.segment_attributions`.
+
+        Returns
+        -------
+        attributions : dict of ndarray of shape (n, S)
+            ``L(target) - L(target with the segment hidden)``, ``L`` the stack's
+            log-odds ``log p / (1 - p)`` of the target class in nats, for
+            ``"segment"`` (the segment removed from the mask; a lone segment is
+            replaced by the mean embeddings), ``"audio"`` and ``"text"`` (that
+            modality of the segment replaced by the network's training-mean
+            embedding, for every block).  Zero on padding.
+
+        Examples
+        --------
+        >>> from sklearn_hilbert import HilbertClassifier, HilbertStackingClassifier
+        >>> from sklearn_hilbert.datasets import make_segment_data
+        >>> X, y = make_segment_data(n_docs=40, n_segments=(3, 6), signal="text", random_state=0)
+        >>> net = HilbertClassifier(d_model=8, proj_dim=8, max_epochs=2, pooled_head=True)
+        >>> stack = HilbertStackingClassifier(net, cv=2, random_state=0).fit(X, y)
+        >>> att = stack.segment_attributions(X, target=y)
+        >>> sorted(att), att["text"].shape == X["mask"].shape
+        (['audio', 'segment', 'text'], True)
+        >>> bool((att["segment"][~X["mask"]] == 0).all())
+        True
+        """
+        from .attribution import stack_segment_attributions
+
+        return stack_segment_attributions(self, X, target)
+
+    def modality_contributions(self, X, target=None):
+        """How much each modality raised the stack's log-odds of the target (hidden in every
+        segment, for every block).
+
+        ``X`` and ``target`` are as in :meth:`segment_attributions`.
+
+        Returns
+        -------
+        contributions : dict of ndarray of shape (n,)
+            ``"audio"``, ``"text"``: ``L(target) - L(target with that modality replaced
+            by the network's training-mean embedding in all segments)``, in nats.
+        """
+        from .attribution import stack_modality_contributions
+
+        return stack_modality_contributions(self, X, target)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False

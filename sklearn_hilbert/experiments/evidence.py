@@ -207,13 +207,15 @@ def attribution_section(results, out, doc_ids, texts, chosen, safe_name):
         old.unlink()
     lines = [f"## Which segments drove {name}'s predictions", "",
              "Occlusion: each segment is hidden in turn and the drop of the predicted class's "
-             "probability recorded (`HilbertClassifier.segment_attributions`): **segment** = "
+             "log-odds (log p/(1-p), nats) recorded "
+             "(`HilbertClassifier.segment_attributions`): **segment** = "
              "the segment removed, **audio** / **text** = only that modality of it replaced by "
              "the training-mean embedding. Positive (red): the segment supported the "
              "prediction; negative (blue): it argued against it; near 0: the prediction did "
              "not depend on it. Unlike attention weights, these measure the effect on the "
-             "output. A confident prediction (p near 1) moves little when one segment is "
-             "hidden: compare the bars within a figure (each has its own scale). Same "
+             "output; in log-odds a confident prediction still shows its evidence. For a "
+             "label that is a share of segments, the segments of the other class's evidence "
+             "argue against a prediction of the low class: read blue bars there. Same "
              "documents and folds as above; top segments by the segment attribution:", ""]
     for i in chosen:
         model = _fold_model(results, i)

@@ -152,6 +152,6 @@ def plot_segment_attributions(attributions, path, title=None, segment_labels=Non
     ax.set_xticks(x)
     if segment_labels is not None:
         ax.set_xticklabels(segment_labels, rotation=60, ha="right", fontsize=7)
-    ax.set_xlabel("segment (in order)\nbar: drop of the predicted class's probability when "
+    ax.set_xlabel("segment (in order)\nbar: drop of the predicted class's log-odds when "
                   "hidden\n(red: the segment supported the prediction)", fontsize=8)
     return _save(fig, path, title)

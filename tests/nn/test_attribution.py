@@ -1,4 +1,5 @@
-"""Occlusion attributions: they find the segments that carry the label, batched, padding-proof."""
+"""Occlusion attributions: they find the segments that carry the label, batched, padding-proof,
+in log-odds of the target class."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ import torch
 
 from sklearn_hilbert import HilbertClassifier
 from sklearn_hilbert.datasets import make_segment_data
-from sklearn_hilbert.nn.attribution import modality_occlusion, occlusion_attributions
+from sklearn_hilbert.nn.attribution import log_odds, modality_occlusion, occlusion_attributions
 
 from support import hilbert_module
 
@@ -49,7 +50,20 @@ def test_attributions_point_at_the_carrier_segments(carrier_fit):
     assert prec["audio"] < prec["text"] - 0.3  # the label is not in the audio
     contributions = clf.modality_contributions(X, target=y)
     text, audio = contributions["text"].mean(), contributions["audio"].mean()
-    assert text > 0.1 and abs(audio) < text / 2
+    assert text > 0.5 and abs(audio) < text / 2  # nats of log-odds
+
+
+def test_log_odds_is_the_logit_margin_and_stable_when_saturated():
+    logits = torch.tensor([[2.0, -1.0, 0.5], [60.0, -60.0, 0.0]], dtype=torch.float64)
+    got = log_odds(logits, torch.tensor([0, 1]))
+    p = torch.softmax(logits, 1)
+    torch.testing.assert_close(got[0], torch.log(p[0, 0] / (1 - p[0, 0])))
+    # p = 1e-52: the probability difference of any occlusion would be 0, log-odds is not
+    torch.testing.assert_close(got[1], -120.0 - torch.log1p(torch.exp(torch.tensor(-60.0,
+                               dtype=torch.float64))), atol=1e-12, rtol=0)
+    two = torch.tensor([[0.3, 1.7]], dtype=torch.float64)
+    torch.testing.assert_close(log_odds(two, torch.tensor([1])), torch.tensor([1.4],
+                               dtype=torch.float64))
 
 
 def test_default_target_is_the_predicted_class_and_two_classes_are_mirror_images(carrier_fit):
@@ -76,8 +90,9 @@ def test_unknown_target_is_a_clear_error(carrier_fit):
 
 def _reference(module, audio, text, mask, target):
     """Occlusion one segment at a time (the loop the batched code avoids)."""
-    def p(a, t, m):
-        return torch.softmax(module(a[None], t[None], m[None])[0].double(), 1)[0, target]
+    def p(a, t, m):  # the target's log-odds, log p / (1 - p)
+        proba = torch.softmax(module(a[None], t[None], m[None])[0].double(), 1)[0, target]
+        return torch.log(proba) - torch.log1p(-proba)
 
     out = {k: torch.zeros(mask.shape, dtype=torch.float64) for k in ("segment", "audio", "text")}
     base = p(audio, text, mask)
