@@ -235,8 +235,9 @@ def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_stat
                         scoring="neg_log_loss", error_score=np.nan)
 
 
-def cross_fit_network(network, X, y, folds, n_jobs=None):
-    """Clones of ``network`` fitted on each fold's training documents, then on all of them.
+def cross_fit_network(network, X, y, folds, n_jobs=None, refit=True):
+    """Clones of ``network`` fitted on each fold's training documents (and, with ``refit``,
+    on all of them).
 
     Every network of the folds and of the refit trains in one call of
     :func:`~sklearn_hilbert.nn.runs.train_runs` (one stack on a GPU).
@@ -244,11 +245,12 @@ def cross_fit_network(network, X, y, folds, n_jobs=None):
     Returns
     -------
     list
-        The ``len(folds)`` inner networks, then the refitted one.
+        The ``len(folds)`` inner networks, then the refitted one if ``refit``.
     """
-    members = [clone(network) for _ in range(len(folds) + 1)]
+    members = [clone(network) for _ in range(len(folds) + bool(refit))]
     runs = [member.prepare_fit(X[train], y[train]) for member, (train, _) in zip(members, folds)]
-    runs.append(members[-1].prepare_fit(X, y))
+    if refit:
+        runs.append(members[-1].prepare_fit(X, y))
     nets = iter(train_runs([run for member_runs in runs for run in member_runs], n_jobs=n_jobs))
     for member, member_runs in zip(members, runs):  # the nets come back in the runs' order
         for run in member_runs:
@@ -547,10 +549,14 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
     predict the held-out documents; per target, a linear regression with non-negative
     weights (:class:`~sklearn.linear_model.LinearRegression` ``(positive=True)``) is
     fitted on the out-of-fold outputs of each path of the network
-    (:meth:`HilbertRegressor.path_logits`) and of each baseline; the network and the
-    baselines are then refitted on all training documents.  A block that adds nothing
-    gets weight 0, so the stack stays near the best ridge baseline where the network has
-    nothing to add.
+    (:meth:`HilbertRegressor.path_logits`) and of each baseline.  The baselines are then
+    refitted on all training documents; the network is not: at prediction time its
+    paths' outputs are the mean over the ``cv`` fold networks, the very models whose
+    outputs the final regressions were fitted on (a network refitted on all documents
+    trains longer and outputs on another scale: the weights fitted out of fold then
+    overshoot, which cost 0.07 R^2 on a segment-level target, ``docs/decisions.md``).
+    A block that adds nothing gets weight 0, so the stack stays near the best ridge
+    baseline where the network has nothing to add.
 
     Parameters
     ----------
@@ -570,8 +576,8 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
 
     Attributes
     ----------
-    network_ : HilbertRegressor
-        The network refitted on all training documents.
+    networks_ : list of HilbertRegressor
+        The network fitted on each fold's training documents (``n_splits_`` of them).
     baselines_ : list of regressor
         The baselines refitted on all training documents.
     final_estimators_ : list of LinearRegression
@@ -618,7 +624,7 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Fit the base models out of fold, the non-negative final regressions on their
-        outputs, and the base models on all documents; return self."""
+        outputs, and the baselines on all documents; return self."""
         X = check_segment_tensors(X)
         Y, one_d = check_regression_targets(y, len(X))
         self._one_d, self.n_outputs_ = one_d, Y.shape[1]
@@ -627,18 +633,20 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
                     if isinstance(self.cv, (int, np.integer)) else check_cv(self.cv, y_fit))
         folds = list(splitter.split(np.zeros((len(Y), 1)), y_fit))
         self.n_splits_ = len(folds)
-        *inner, self.network_ = cross_fit_network(self._network(), X, y_fit, folds, self.n_jobs)
-        n_paths = len(self.network_.paths_)
+        self.networks_ = cross_fit_network(self._network(), X, y_fit, folds, self.n_jobs,
+                                           refit=False)
+        paths = self.networks_[0].paths_
+        n_paths = len(paths)
         named = default_ridge_baselines() if self.baselines is None else list(self.baselines)
         oof = np.zeros((len(Y), n_paths + len(named), self.n_outputs_))
-        for fitted, (_, test) in zip(inner, folds):
+        for fitted, (_, test) in zip(self.networks_, folds):
             oof[test, :n_paths] = fitted.path_logits(X[test])
         self.baselines_ = []
         for j, (_, baseline) in enumerate(named):
             pred = cross_val_predict(clone(baseline), X, y_fit, cv=folds, n_jobs=self.n_jobs)
             oof[:, n_paths + j] = np.asarray(pred).reshape(len(Y), -1)
             self.baselines_.append(clone(baseline).fit(X, y_fit))
-        self.blocks_ = tuple(self.network_.paths_) + tuple(name for name, _ in named)
+        self.blocks_ = tuple(paths) + tuple(name for name, _ in named)
         self.final_estimators_ = [LinearRegression(positive=True).fit(oof[:, :, k], Y[:, k])
                                   for k in range(self.n_outputs_)]
         return self
@@ -653,7 +661,7 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
         """Predicted scores: ``(n,)`` for a 1-D training ``y``, else ``(n, n_outputs_)``."""
         check_is_fitted(self)
         X = check_segment_tensors(X)
-        blocks = [self.network_.path_logits(X)]
+        blocks = [np.mean([net.path_logits(X) for net in self.networks_], axis=0)]
         blocks += [np.asarray(b.predict(X)).reshape(len(X), 1, -1) for b in self.baselines_]
         blocks = np.concatenate(blocks, axis=1)
         pred = np.column_stack([final.predict(blocks[:, :, k])
