@@ -25,7 +25,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import Bunch
 
-from ..nn.runs import stacks_on, train_group, train_runs
+from ..nn.runs import group_by_key, stacks_on, train_group, train_runs
 
 
 def prepare(estimator, X, y, stack=True):
@@ -60,15 +60,7 @@ def _fit_group(specs, after, stack):
 
 def group_jobs(specs, max_stack=None):
     """Indices of ``specs`` by group, in first-seen order; those without a key alone."""
-    groups = {}
-    for i, spec in enumerate(specs):
-        key = ("alone", i) if spec.key is None else spec.key
-        groups.setdefault(key, []).append(i)
-    out = []
-    for members in groups.values():
-        size = max_stack or len(members)
-        out.extend(members[j:j + size] for j in range(0, len(members), size))
-    return out
+    return group_by_key([spec.key for spec in specs], max_stack)
 
 
 def fit_models(jobs, *, n_jobs=None, max_stack=None, stack="auto", verbose=0):

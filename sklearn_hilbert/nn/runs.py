@@ -93,6 +93,25 @@ def stacks_on(run, stack):
     return bool(stack)
 
 
+def group_by_key(keys, max_stack=None):
+    """Indices of ``keys`` grouped by equal key, in first-seen order, at most ``max_stack``
+    per group; a None key is a group of its own.
+
+    Examples
+    --------
+    >>> group_by_key(["a", None, "a", "b", "a"], max_stack=2)
+    [[0, 2], [4], [1], [3]]
+    """
+    groups = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(("alone", i) if key is None else key, []).append(i)
+    out = []
+    for members in groups.values():
+        size = max_stack or len(members)
+        out.extend(members[j:j + size] for j in range(0, len(members), size))
+    return out
+
+
 def group_runs(runs, stack="auto", max_stack=None):
     """Indices of ``runs`` by training group, in first-seen order; runs trained alone are
     groups of one.
@@ -102,15 +121,8 @@ def group_runs(runs, stack="auto", max_stack=None):
     docs/benchmarks.md); True groups on every device; False never.  ``max_stack``
     bounds a group's size (memory).
     """
-    groups = {}
-    for i, run in enumerate(runs):
-        key = run.key if run.key is not None and stacks_on(run, stack) else ("alone", i)
-        groups.setdefault(key, []).append(i)
-    out = []
-    for members in groups.values():
-        size = max_stack or len(members)
-        out.extend(members[j:j + size] for j in range(0, len(members), size))
-    return out
+    return group_by_key([run.key if stacks_on(run, stack) else None for run in runs],
+                        max_stack)
 
 
 def train_group(runs):
