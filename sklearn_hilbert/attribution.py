@@ -147,11 +147,11 @@ def _stack_inputs(stack, X, target):
     X = check_segment_tensors(X)
     index = target_index(stack.classes_, target, len(X), stack.predict_proba, X)
     tensors = [torch.as_tensor(np.asarray(X[k])) for k in ("audio", "text", "mask")]
-    module = stack.network_.net_.module_
-    # the network's training means (its standardisation statistics), as HilbertClassifier
-    # hides a modality; the pooled baselines see the same filled-in segments
-    fills = [getattr(module, f"{name}_mean").detach().cpu().to(tensors[i].dtype)
-             for i, name in enumerate(("audio", "text"))]
+    modules = [network.net_.module_ for network in stack.networks_]
+    # the fold networks' training means (their standardisation statistics), averaged: as
+    # HilbertClassifier hides a modality; the pooled baselines see the same filled-in segments
+    fills = [torch.stack([getattr(m, f"{name}_mean").detach().cpu() for m in modules])
+             .mean(dim=0).to(tensors[i].dtype) for i, name in enumerate(("audio", "text"))]
     return X, index, tensors, fills
 
 

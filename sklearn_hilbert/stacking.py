@@ -6,21 +6,25 @@
 :class:`HilbertStackingClassifier` is stacking as scikit-learn's
 :class:`~sklearn.ensemble.StackingClassifier` does it: out-of-fold predictions
 of every base model on every training document (``cross_val_predict`` for the
-baselines), a final estimator fitted on them, and base models refitted on all
-training documents.  Two things differ, each for a measured reason
-(``docs/model.md``):
+baselines), a final estimator fitted on them, and the baselines refitted on all
+training documents.  Three things differ, each for a measured reason
+(``docs/model.md``, ``docs/decisions.md``):
 
 - the network contributes the logits of each of its paths (the paper's head,
   the pooled-statistics head, the segment-interaction path), not one column of
   probabilities, so that a path that memorised its training documents can be
-  turned down without the path that generalises;
+  turned down without the path that generalises; each fold network's paths are
+  centred on the documents it predicts (:func:`out_of_fold_paths`), since a
+  network fixes the sum of its paths, not each path's offset;
+- the network is not refitted: new documents get the mean of the fold networks'
+  centred paths, the very models the final estimator was fitted on;
 - the final estimator, :class:`PathWeightClassifier`, has few, constrained
   inputs: one non-negative weight per block of logits and one bias per class.
   An unconstrained logistic regression on the probabilities of whole models,
   fitted on ~100 documents, lost 0.08 AUC on a segment-level task.
 
-The inner folds and the refit of the network are trained together
-(:func:`~sklearn_hilbert.nn.runs.train_runs`): on a GPU they form one stacked network.
+The fold networks are trained together (:func:`~sklearn_hilbert.nn.runs.train_runs`):
+on a GPU they form one stacked network.
 """
 
 import warnings
@@ -53,15 +57,25 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     ``X`` has shape ``(n, n_blocks, n_classes)``: the logits (or log-probabilities) of
     one model or path per block.  The model is
     ``softmax(sum_b w_b (X_b - mean_b) + c)`` with ``0 <= w_b <= max_weight``, fitted by
-    L-BFGS-B on the mean cross-entropy plus ``alpha`` times the squared class biases and
-    the mean squared (class-centred) combined logit.  Each block is centred over the
-    training rows first, so a weight scales only what varies between documents and the
-    biases take every block's class offsets.  It is the final estimator of
-    :class:`HilbertStackingClassifier`: a few constrained inputs that out-of-fold
-    predictions of ~100 documents can pin down.
+    L-BFGS-B on the mean cross-entropy plus ``l1 * sum_b w_b s_b`` (``s_b`` the spread of
+    block ``b``: the root mean square of its class-centred, row-centred logits) plus
+    ``alpha`` times the squared class biases and the mean squared (class-centred) combined
+    logit.  Each block is centred over the training rows first, so a weight scales only
+    what varies between documents and the biases take every block's class offsets.  It is
+    the final estimator of :class:`HilbertStackingClassifier`: a few constrained inputs
+    that out-of-fold predictions of ~100 documents can pin down.
 
     Parameters
     ----------
+    l1 : float, default=0.0
+        Strength of the penalty on each weight times its block's spread, i.e. on how much
+        the block moves the combined logit (in nats of mean cross-entropy per unit of
+        spread): a block must earn its place.  Like the lasso it sets weak blocks to
+        exactly 0, and every block once the best one lowers the cross-entropy by less than
+        about ``l1`` times its spread, so a large value can leave only the class biases
+        (constant predictions).  On the segment-level task families ``l1=0.1`` added
+        0.003-0.014 AUC to the stack; it is off by default because the same threshold would
+        zero a block that separates a rare class weakly (``docs/decisions.md``).
     alpha : float, default=0.01
         Strength of the L2 penalty on the class biases and on the combined logits; it
         makes the weights unique where the cross-entropy is flat and keeps a block whose
@@ -101,12 +115,14 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        "l1": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "max_weight": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, alpha=0.01, max_weight=50.0, max_iter=200):
+    def __init__(self, l1=0.0, alpha=0.01, max_weight=50.0, max_iter=200):
+        self.l1 = l1
         self.alpha = alpha
         self.max_weight = max_weight
         self.max_iter = max_iter
@@ -142,16 +158,18 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
         n, n_blocks, _ = centred.shape
         onehot = np.eye(C)[y_enc]
         alpha = float(self.alpha)
+        spread = np.sqrt(((centred - centred.mean(axis=2, keepdims=True)) ** 2).mean(axis=(0, 2)))
+        l1 = float(self.l1) * spread
 
         def objective(theta):
             w, b = theta[:n_blocks], theta[n_blocks:]
             z = np.einsum("npc,p->nc", centred, w) + b
             zc = z - z.mean(axis=1, keepdims=True)
             log_p = log_softmax(z, axis=1)
-            loss = (-(onehot * log_p).sum() / n + alpha * (b @ b)
+            loss = (-(onehot * log_p).sum() / n + l1 @ w + alpha * (b @ b)
                     + alpha * (zc * zc).sum() / n)
             dz = (np.exp(log_p) - onehot) / n + 2 * alpha * zc / n
-            grad = np.concatenate([np.einsum("nc,npc->p", dz, centred),
+            grad = np.concatenate([np.einsum("nc,npc->p", dz, centred) + l1,
                                    dz.sum(axis=0) + 2 * alpha * b])
             return loss, grad
 
@@ -235,28 +253,60 @@ def pooled_logistic(modalities, C_grid=(0.01, 0.1, 1.0), inner_cv=3, random_stat
                         scoring="neg_log_loss", error_score=np.nan)
 
 
-def cross_fit_network(network, X, y, folds, n_jobs=None, refit=True):
-    """Clones of ``network`` fitted on each fold's training documents (and, with ``refit``,
-    on all of them).
+def cross_fit_network(network, X, y, folds, n_jobs=None):
+    """Clones of ``network``, one fitted on each fold's training documents.
 
-    Every network of the folds and of the refit trains in one call of
-    :func:`~sklearn_hilbert.nn.runs.train_runs` (one stack on a GPU).
+    Every network trains in one call of :func:`~sklearn_hilbert.nn.runs.train_runs`
+    (one stack on a GPU).
 
     Returns
     -------
     list
-        The ``len(folds)`` inner networks, then the refitted one if ``refit``.
+        The ``len(folds)`` fitted networks, in the order of ``folds``.
     """
-    members = [clone(network) for _ in range(len(folds) + bool(refit))]
+    members = [clone(network) for _ in folds]
     runs = [member.prepare_fit(X[train], y[train]) for member, (train, _) in zip(members, folds)]
-    if refit:
-        runs.append(members[-1].prepare_fit(X, y))
     nets = iter(train_runs([run for member_runs in runs for run in member_runs], n_jobs=n_jobs))
     for member, member_runs in zip(members, runs):  # the nets come back in the runs' order
         for run in member_runs:
             run.net = next(nets)
         member.finish_fit(member_runs)
     return members
+
+
+def out_of_fold_paths(networks, X, folds):
+    """Out-of-fold path outputs, each fold network's centred on the documents it predicts.
+
+    The paths of a HILBERT network are summed into its output, so the network fixes their
+    sum, not each path's offset: two fold networks can put the same constant on different
+    paths.  Concatenated across folds, those offsets are noise that a final estimator fits
+    (on the segment-level task families they lowered a path's out-of-fold AUC from 0.80-0.90
+    to 0.64-0.72, ``docs/decisions.md``).  Each fold network's outputs are therefore shifted
+    by their mean over its held-out documents, and :func:`mean_path_outputs` applies the
+    same shift at prediction time.
+
+    Returns
+    -------
+    oof : ndarray of shape (n, n_paths, n_outputs)
+        Centred out-of-fold ``path_logits``.
+    offsets : ndarray of shape (n_folds, n_paths, n_outputs)
+        Each fold network's mean output over its held-out documents.
+    """
+    oof, offsets = None, []
+    for network, (_, test) in zip(networks, folds):
+        logits = network.path_logits(X[test])
+        if oof is None:
+            oof = np.zeros((len(X),) + logits.shape[1:])
+        offsets.append(logits.mean(axis=0))
+        oof[test] = logits - offsets[-1]
+    return oof, np.stack(offsets)
+
+
+def mean_path_outputs(networks, offsets, X):
+    """Mean over the fold networks of their centred path outputs ``(n, n_paths, n_outputs)``:
+    the block the final estimator sees for new documents (see :func:`out_of_fold_paths`)."""
+    return np.mean([network.path_logits(X) - offset
+                    for network, offset in zip(networks, offsets)], axis=0)
 
 
 def default_baselines():
@@ -273,11 +323,14 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
     For each of ``cv`` folds, the network and every baseline are fitted on the other
     folds and predict the held-out documents, so every training document gets
     out-of-fold logits: one block per path of the network
-    (:meth:`HilbertClassifier.path_logits`) and one block of log-probabilities per
-    baseline.  ``final_estimator`` is fitted on them; the network and the baselines are
-    then refitted on all training documents and feed it at prediction time.  Where the
-    network adds nothing to the baselines its weights go to 0, so the stack does not fall
-    below the best baseline by more than the noise of its weights.
+    (:meth:`HilbertClassifier.path_logits`, each fold network's centred on the
+    documents it predicts, :func:`out_of_fold_paths`) and one block of
+    log-probabilities per baseline.  ``final_estimator`` is fitted on them.  The
+    baselines are then refitted on all training documents; the network is not: for new
+    documents its block is the mean of the fold networks' centred paths
+    (:func:`mean_path_outputs`), so the final estimator sees the models it was fitted
+    on.  Where the network adds nothing to the baselines its weights go to 0, so the
+    stack does not fall below the best baseline by more than the noise of its weights.
 
     Parameters
     ----------
@@ -305,8 +358,11 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
-    network_ : HilbertClassifier
-        The network refitted on all training documents.
+    networks_ : list of HilbertClassifier
+        The network fitted on each fold's training documents (``n_splits_`` of them).
+    path_offsets_ : ndarray of shape (n_splits_, n_paths, n_classes)
+        Each fold network's mean path logits over the documents it predicted; subtracted
+        from its path logits before they reach the final estimator.
     baselines_ : list of classifier
         The baselines refitted on all training documents.
     final_estimator_ : classifier
@@ -366,9 +422,9 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
             n_splits = smallest
         return StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
 
-    def _blocks(self, network, baselines, X):
-        blocks = [network.path_logits(X)]
-        blocks += [np.asarray(b.predict_log_proba(X))[:, None, :] for b in baselines]
+    def _blocks(self, X):
+        blocks = [mean_path_outputs(self.networks_, self.path_offsets_, X)]
+        blocks += [np.asarray(b.predict_log_proba(X))[:, None, :] for b in self.baselines_]
         return np.concatenate(blocks, axis=1)
 
     def fit(self, X, y):
@@ -391,20 +447,18 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(
                     f"The training documents of fold {k} of cv lack the classes "
                     f"{[_label(c) for c in self.classes_[missing]]}; use a stratified splitter.")
-        *inner, self.network_ = cross_fit_network(self._network(), X, y, folds, self.n_jobs)
-        n_paths = len(self.network_.paths_)
-        C = len(self.classes_)
+        self.networks_ = cross_fit_network(self._network(), X, y, folds, self.n_jobs)
+        paths, self.path_offsets_ = out_of_fold_paths(self.networks_, X, folds)
         named = default_baselines() if self.baselines is None else list(self.baselines)
-        oof = np.zeros((len(y), n_paths + len(named), C))
-        for fitted, (_, test) in zip(inner, folds):
-            oof[test, :n_paths] = fitted.path_logits(X[test])
+        blocks = [paths]
         self.baselines_ = []
-        for j, (_, baseline) in enumerate(named):
+        for _, baseline in named:
             log_p = cross_val_predict(clone(baseline), X, y, cv=folds, n_jobs=self.n_jobs,
                                       method="predict_log_proba")
-            oof[:, n_paths + j] = log_p  # columns follow sorted classes, as classes_
+            blocks.append(log_p[:, None, :])  # columns follow sorted classes, as classes_
             self.baselines_.append(clone(baseline).fit(X, y))
-        self.blocks_ = tuple(self.network_.paths_) + tuple(name for name, _ in named)
+        oof = np.concatenate(blocks, axis=1)
+        self.blocks_ = tuple(self.networks_[0].paths_) + tuple(name for name, _ in named)
         final = PathWeightClassifier() if self.final_estimator is None else \
             clone(self.final_estimator)
         self.final_estimator_ = final.fit(self._final_input(final, oof), y)
@@ -426,8 +480,7 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
     def _features(self, X):
         check_is_fitted(self)
         X = check_segment_tensors(X)
-        return self._final_input(self.final_estimator_,
-                                 self._blocks(self.network_, self.baselines_, X))
+        return self._final_input(self.final_estimator_, self._blocks(X))
 
     def predict_proba(self, X):
         """Class probabilities, columns following ``classes_``."""
@@ -549,14 +602,15 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
     predict the held-out documents; per target, a linear regression with non-negative
     weights (:class:`~sklearn.linear_model.LinearRegression` ``(positive=True)``) is
     fitted on the out-of-fold outputs of each path of the network
-    (:meth:`HilbertRegressor.path_logits`) and of each baseline.  The baselines are then
+    (:meth:`HilbertRegressor.path_logits`, each fold network's centred on the documents
+    it predicts, :func:`out_of_fold_paths`) and of each baseline.  The baselines are then
     refitted on all training documents; the network is not: at prediction time its
-    paths' outputs are the mean over the ``cv`` fold networks, the very models whose
-    outputs the final regressions were fitted on (a network refitted on all documents
-    trains longer and outputs on another scale: the weights fitted out of fold then
-    overshoot, which cost 0.07 R^2 on a segment-level target, ``docs/decisions.md``).
-    A block that adds nothing gets weight 0, so the stack stays near the best ridge
-    baseline where the network has nothing to add.
+    paths' outputs are the mean over the ``cv`` fold networks (:func:`mean_path_outputs`),
+    the very models whose outputs the final regressions were fitted on (a network
+    refitted on all documents trains longer and outputs on another scale: the weights
+    fitted out of fold then overshoot, which cost 0.07 R^2 on a segment-level target,
+    ``docs/decisions.md``).  A block that adds nothing gets weight 0, so the stack stays
+    near the best ridge baseline where the network has nothing to add.
 
     Parameters
     ----------
@@ -578,6 +632,8 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
     ----------
     networks_ : list of HilbertRegressor
         The network fitted on each fold's training documents (``n_splits_`` of them).
+    path_offsets_ : ndarray of shape (n_splits_, n_paths, n_outputs_)
+        Each fold network's mean path outputs over the documents it predicted.
     baselines_ : list of regressor
         The baselines refitted on all training documents.
     final_estimators_ : list of LinearRegression
@@ -633,20 +689,17 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
                     if isinstance(self.cv, (int, np.integer)) else check_cv(self.cv, y_fit))
         folds = list(splitter.split(np.zeros((len(Y), 1)), y_fit))
         self.n_splits_ = len(folds)
-        self.networks_ = cross_fit_network(self._network(), X, y_fit, folds, self.n_jobs,
-                                           refit=False)
-        paths = self.networks_[0].paths_
-        n_paths = len(paths)
+        self.networks_ = cross_fit_network(self._network(), X, y_fit, folds, self.n_jobs)
+        paths, self.path_offsets_ = out_of_fold_paths(self.networks_, X, folds)
         named = default_ridge_baselines() if self.baselines is None else list(self.baselines)
-        oof = np.zeros((len(Y), n_paths + len(named), self.n_outputs_))
-        for fitted, (_, test) in zip(self.networks_, folds):
-            oof[test, :n_paths] = fitted.path_logits(X[test])
+        blocks = [paths]
         self.baselines_ = []
-        for j, (_, baseline) in enumerate(named):
+        for _, baseline in named:
             pred = cross_val_predict(clone(baseline), X, y_fit, cv=folds, n_jobs=self.n_jobs)
-            oof[:, n_paths + j] = np.asarray(pred).reshape(len(Y), -1)
+            blocks.append(np.asarray(pred).reshape(len(Y), 1, -1))
             self.baselines_.append(clone(baseline).fit(X, y_fit))
-        self.blocks_ = tuple(paths) + tuple(name for name, _ in named)
+        oof = np.concatenate(blocks, axis=1)
+        self.blocks_ = tuple(self.networks_[0].paths_) + tuple(name for name, _ in named)
         self.final_estimators_ = [LinearRegression(positive=True).fit(oof[:, :, k], Y[:, k])
                                   for k in range(self.n_outputs_)]
         return self
@@ -661,7 +714,7 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
         """Predicted scores: ``(n,)`` for a 1-D training ``y``, else ``(n, n_outputs_)``."""
         check_is_fitted(self)
         X = check_segment_tensors(X)
-        blocks = [np.mean([net.path_logits(X) for net in self.networks_], axis=0)]
+        blocks = [mean_path_outputs(self.networks_, self.path_offsets_, X)]
         blocks += [np.asarray(b.predict(X)).reshape(len(X), 1, -1) for b in self.baselines_]
         blocks = np.concatenate(blocks, axis=1)
         pred = np.column_stack([final.predict(blocks[:, :, k])
