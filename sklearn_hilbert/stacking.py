@@ -55,33 +55,36 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     """Combine blocks of logits with one non-negative weight each and a bias per class.
 
     ``X`` has shape ``(n, n_blocks, n_classes)``: the logits (or log-probabilities) of
-    one model or path per block.  The model is
-    ``softmax(sum_b w_b (X_b - mean_b) + c)`` with ``0 <= w_b <= max_weight``, fitted by
-    L-BFGS-B on the mean cross-entropy plus ``l1 * sum_b w_b s_b`` (``s_b`` the spread of
-    block ``b``: the root mean square of its class-centred, row-centred logits) plus
-    ``alpha`` times the squared class biases and the mean squared (class-centred) combined
-    logit.  Each block is centred over the training rows first, so a weight scales only
-    what varies between documents and the biases take every block's class offsets.  It is
-    the final estimator of :class:`HilbertStackingClassifier`: a few constrained inputs
-    that out-of-fold predictions of ~100 documents can pin down.
+    one model or path per block.  The model is ``softmax(sum_b w_b (X_b - mean_b) + c)``
+    with ``w_b >= 0``.  Each block is centred over the training rows (so a weight scales
+    only what varies between documents and the biases ``c`` take every block's class
+    offsets) and measured by its spread ``s_b``, the root mean square of its centred,
+    class-centred logits.  The fit is over each block's *contribution* ``u_b = w_b s_b``
+    (the spread it adds to the combined logit), ``0 <= u_b <= max_contribution``, by
+    L-BFGS-B on the mean cross-entropy plus ``l1 * sum_b u_b`` plus ``alpha`` times the
+    squared class biases and the mean squared (class-centred) combined logit.  So the
+    units of a block do not matter: multiplying a block by a constant divides its weight
+    by it and changes no prediction.  A block without spread (the same logits for every
+    row) gets weight 0.  It is the final estimator of :class:`HilbertStackingClassifier`:
+    a few constrained inputs that out-of-fold predictions of ~100 documents can pin down.
 
     Parameters
     ----------
     l1 : float, default=0.0
-        Strength of the penalty on each weight times its block's spread, i.e. on how much
-        the block moves the combined logit (in nats of mean cross-entropy per unit of
-        spread): a block must earn its place.  Like the lasso it sets weak blocks to
-        exactly 0, and every block once the best one lowers the cross-entropy by less than
-        about ``l1`` times its spread, so a large value can leave only the class biases
-        (constant predictions).  On the segment-level task families ``l1=0.1`` added
-        0.003-0.014 AUC to the stack; it is off by default because the same threshold would
-        zero a block that separates a rare class weakly (``docs/decisions.md``).
+        Strength of the penalty on the contributions, in nats of mean cross-entropy per
+        unit of contribution: a block must earn its place.  Like the lasso it sets weak
+        blocks to exactly 0, and every block once the best one lowers the cross-entropy
+        by less than about ``l1`` per unit, so a large value can leave only the class
+        biases (constant predictions).  On the segment-level task families ``l1=0.1``
+        added 0.003-0.014 AUC to the stack; it is off by default because the same
+        threshold would zero a block that separates a rare class weakly
+        (``docs/decisions.md``).
     alpha : float, default=0.01
         Strength of the L2 penalty on the class biases and on the combined logits; it
-        makes the weights unique where the cross-entropy is flat and keeps a block whose
-        scale the data barely support from being blown up.
-    max_weight : float, default=50.0
-        Upper bound of each block's weight.
+        makes the weights unique where the cross-entropy is flat and keeps the combined
+        logits finite on separable rows.
+    max_contribution : float, default=10.0
+        Upper bound of each block's contribution ``w_b s_b``, in logits.
     max_iter : int, default=200
         L-BFGS-B iterations.
 
@@ -90,7 +93,10 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         Class labels.
     coef_ : ndarray of shape (n_blocks,)
-        The weight of each block.
+        The weight of each block (of its logits as given).
+    contributions_ : ndarray of shape (n_blocks,)
+        ``coef_`` times each block's spread on the training rows: how much each block
+        moves the combined logit, comparable between blocks.
     intercept_ : ndarray of shape (n_classes,)
         Class biases for the uncentred blocks (mean zero).
     n_blocks_ : int
@@ -117,14 +123,14 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints = {
         "l1": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "max_weight": [Interval(Real, 0, None, closed="neither")],
+        "max_contribution": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, l1=0.0, alpha=0.01, max_weight=50.0, max_iter=200):
+    def __init__(self, l1=0.0, alpha=0.01, max_contribution=10.0, max_iter=200):
         self.l1 = l1
         self.alpha = alpha
-        self.max_weight = max_weight
+        self.max_contribution = max_contribution
         self.max_iter = max_iter
 
     def _check_blocks(self, X, n_classes, n_blocks=None):
@@ -156,30 +162,35 @@ class PathWeightClassifier(ClassifierMixin, BaseEstimator):
         means = blocks.mean(axis=0)
         centred = blocks - means
         n, n_blocks, _ = centred.shape
-        onehot = np.eye(C)[y_enc]
-        alpha = float(self.alpha)
         spread = np.sqrt(((centred - centred.mean(axis=2, keepdims=True)) ** 2).mean(axis=(0, 2)))
-        l1 = float(self.l1) * spread
+        live = spread > 1e-12 * (1.0 + np.abs(blocks).max())  # not constant up to rounding
+        scale = np.where(live, spread, 1.0)
+        standard = centred / scale[:, None]  # unit spread; a block without spread stays 0
+        onehot = np.eye(C)[y_enc]
+        alpha, l1 = float(self.alpha), float(self.l1)
 
         def objective(theta):
-            w, b = theta[:n_blocks], theta[n_blocks:]
-            z = np.einsum("npc,p->nc", centred, w) + b
+            u, b = theta[:n_blocks], theta[n_blocks:]
+            z = np.einsum("npc,p->nc", standard, u) + b
             zc = z - z.mean(axis=1, keepdims=True)
             log_p = log_softmax(z, axis=1)
-            loss = (-(onehot * log_p).sum() / n + l1 @ w + alpha * (b @ b)
+            loss = (-(onehot * log_p).sum() / n + l1 * u.sum() + alpha * (b @ b)
                     + alpha * (zc * zc).sum() / n)
             dz = (np.exp(log_p) - onehot) / n + 2 * alpha * zc / n
-            grad = np.concatenate([np.einsum("nc,npc->p", dz, centred) + l1,
+            grad = np.concatenate([np.einsum("nc,npc->p", dz, standard) + l1,
                                    dz.sum(axis=0) + 2 * alpha * b])
             return loss, grad
 
-        start = np.concatenate([np.ones(n_blocks), np.zeros(C)])
-        bounds = [(0.0, float(self.max_weight))] * n_blocks + [(None, None)] * C
+        start = np.concatenate([live.astype(float), np.zeros(C)])  # unit contribution each
+        bounds = [(0.0, float(self.max_contribution) if alive else 0.0) for alive in live] + \
+            [(None, None)] * C
         result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
                           options={"maxiter": self.max_iter})
-        w, b = result.x[:n_blocks], result.x[n_blocks:]
+        u, b = result.x[:n_blocks], result.x[n_blocks:]
+        w = u / scale
         intercept = b - np.einsum("pc,p->c", means, w)
         self.coef_ = w
+        self.contributions_ = u
         self.intercept_ = intercept - intercept.mean()
         self.n_iter_ = int(result.nit)
         return self

@@ -31,7 +31,7 @@ def test_fitted_weights_never_do_worse_than_the_plain_sum(seed, n_blocks, n, sca
     blocks = scale * rng.normal(size=(n, n_blocks, 3))
     clf = PathWeightClassifier().fit(blocks, y)
     assert clf.coef_.shape == (n_blocks,) and clf.intercept_.shape == (3,)
-    assert ((clf.coef_ >= 0) & (clf.coef_ <= 50)).all()
+    assert ((clf.coef_ >= 0) & (clf.contributions_ <= 10 + 1e-9)).all()
     assert abs(clf.intercept_.sum()) < 1e-9
     plain = _ce(blocks, y, np.ones(n_blocks), np.zeros(3))
     # the penalised optimum: its cross-entropy is at most the plain sum's plus the penalty
@@ -65,6 +65,18 @@ def test_rescaling_a_block_rescales_its_weight_and_changes_no_prediction(seed, s
     b = PathWeightClassifier(l1=l1, max_iter=1000).fit(scaled, y)
     np.testing.assert_allclose(b.coef_ * [1, scale], a.coef_, atol=2e-3)
     np.testing.assert_allclose(a.predict_proba(blocks), b.predict_proba(scaled), atol=2e-3)
+
+
+def test_a_block_without_spread_gets_no_weight():
+    rng = np.random.default_rng(1)
+    y = np.arange(50) % 2
+    useful = 1.5 * np.eye(2)[y] + rng.normal(size=(50, 2))
+    constant = np.tile([3.0, -1.0], (50, 1))
+    clf = PathWeightClassifier().fit(np.stack([constant, useful], axis=1), y)
+    assert clf.coef_[0] == 0.0 and clf.contributions_[0] == 0.0 and clf.coef_[1] > 0.3
+    np.testing.assert_allclose(clf.predict_proba(np.stack([constant, useful], axis=1)),
+                               PathWeightClassifier().fit(useful[:, None], y)
+                               .predict_proba(useful[:, None]), atol=1e-4)
 
 
 def test_l1_sets_a_weak_block_to_zero_before_a_strong_one():
