@@ -162,8 +162,7 @@ def markdown(rows, seeds, command):
               + ": in documents predicted 'low share' the events are the segments that "
               "argue against the prediction, and rank last. The stack's attributions are those "
               "of its final output: where its final estimator puts its weight on a pooled "
-              "logistic baseline (on the seed-1 fit, nearly all of it on the audio+text fusion "
-              "baseline), a segment's attribution includes that baseline's linear reading of "
+              "logistic baseline, a segment's attribution includes that baseline's linear reading of "
               "the segment's irrelevant audio, and the stack ranks the events less well than "
               "the networks alone. Attributions explain the fitted model: none of these models "
               "reaches the ceiling's segment-level view (held-out AUC 0.7-0.8 here)."]
