@@ -162,10 +162,10 @@ def markdown(rows, seeds, command):
               + ": in documents predicted 'low share' the events are the segments that "
               "argue against the prediction, and rank last. The stack's attributions are those "
               "of its final output: where its final estimator puts its weight on a pooled "
-              "logistic baseline, a segment's attribution includes that baseline's linear reading of "
-              "the segment's irrelevant audio, and the stack ranks the events less well than "
-              "the networks alone. Attributions explain the fitted model: none of these models "
-              "reaches the ceiling's segment-level view (held-out AUC 0.7-0.8 here)."]
+              "logistic baseline, a segment's attribution includes that baseline's linear "
+              "reading of the segment's irrelevant audio, and the stack ranks the events less "
+              "well than the networks alone. Attributions explain the fitted model: none of "
+              "these models reaches the ceiling's segment-level view (held-out AUC 0.7-0.8 here)."]
     cost = {name: (np.mean([r["fit_s"] for r in rows if r["estimator"] == name]),
                    np.mean([r["att_s"] for r in rows if r["estimator"] == name]))
             for name in ESTIMATORS}

@@ -3,9 +3,9 @@
 400 documents of 40-60 segments, 256-d audio and 384-d text (the default encoders'
 widths), 40 epochs: the paper's network at ``d_model`` 128 and 64, the extended network,
 and ``HilbertStackingClassifier()`` (5 fold networks of the extended network and the three
-pooled logistic baselines) and its cheaper setting ``cv=3``.  Wall time and the process's CPU time (robust to other
-load on the machine) with ``--threads`` torch threads; writes the ``cost`` section of
-docs/benchmarks.md::
+pooled logistic baselines) and its cheaper setting ``cv=3``.  Wall time and the process's
+CPU time (robust to other load on the machine) with ``--threads`` torch threads; writes
+the ``cost`` section of docs/benchmarks.md::
 
     python benchmarks/bench_cost.py --threads 2
 """

@@ -303,14 +303,12 @@ def out_of_fold_paths(networks, X, folds):
     offsets : ndarray of shape (n_folds, n_paths, n_outputs)
         Each fold network's mean output over its held-out documents.
     """
-    oof, offsets = None, []
-    for network, (_, test) in zip(networks, folds):
-        logits = network.path_logits(X[test])
-        if oof is None:
-            oof = np.zeros((len(X),) + logits.shape[1:])
-        offsets.append(logits.mean(axis=0))
-        oof[test] = logits - offsets[-1]
-    return oof, np.stack(offsets)
+    logits = [network.path_logits(X[test]) for network, (_, test) in zip(networks, folds)]
+    offsets = np.stack([fold_logits.mean(axis=0) for fold_logits in logits])
+    oof = np.zeros((len(X),) + logits[0].shape[1:])
+    for fold_logits, offset, (_, test) in zip(logits, offsets, folds):
+        oof[test] = fold_logits - offset
+    return oof, offsets
 
 
 def mean_path_outputs(networks, offsets, X):
@@ -318,6 +316,25 @@ def mean_path_outputs(networks, offsets, X):
     the block the final estimator sees for new documents (see :func:`out_of_fold_paths`)."""
     return np.mean([network.path_logits(X) - offset
                     for network, offset in zip(networks, offsets)], axis=0)
+
+
+def cross_fit_baselines(named, X, y, folds, n_jobs=None, method="predict"):
+    """Out-of-fold predictions of each ``(name, estimator)`` of ``named`` and the estimators
+    refitted on all documents.
+
+    Returns
+    -------
+    blocks : ndarray of shape (n, len(named), n_outputs)
+        ``cross_val_predict(..., method=method)`` of each baseline on ``folds``.
+    fitted : list
+        Clones of the baselines fitted on all of ``X``.
+    """
+    blocks, fitted = [], []
+    for _, baseline in named:
+        pred = cross_val_predict(clone(baseline), X, y, cv=folds, n_jobs=n_jobs, method=method)
+        blocks.append(np.asarray(pred).reshape(len(X), 1, -1))
+        fitted.append(clone(baseline).fit(X, y))
+    return np.concatenate(blocks, axis=1), fitted
 
 
 def default_baselines():
@@ -461,14 +478,10 @@ class HilbertStackingClassifier(ClassifierMixin, BaseEstimator):
         self.networks_ = cross_fit_network(self._network(), X, y, folds, self.n_jobs)
         paths, self.path_offsets_ = out_of_fold_paths(self.networks_, X, folds)
         named = default_baselines() if self.baselines is None else list(self.baselines)
-        blocks = [paths]
-        self.baselines_ = []
-        for _, baseline in named:
-            log_p = cross_val_predict(clone(baseline), X, y, cv=folds, n_jobs=self.n_jobs,
-                                      method="predict_log_proba")
-            blocks.append(log_p[:, None, :])  # columns follow sorted classes, as classes_
-            self.baselines_.append(clone(baseline).fit(X, y))
-        oof = np.concatenate(blocks, axis=1)
+        # log-probability columns follow the sorted classes, as classes_
+        baseline_blocks, self.baselines_ = cross_fit_baselines(
+            named, X, y, folds, self.n_jobs, method="predict_log_proba")
+        oof = np.concatenate([paths, baseline_blocks], axis=1)
         self.blocks_ = tuple(self.networks_[0].paths_) + tuple(name for name, _ in named)
         final = PathWeightClassifier() if self.final_estimator is None else \
             clone(self.final_estimator)
@@ -703,13 +716,9 @@ class HilbertStackingRegressor(RegressorMixin, BaseEstimator):
         self.networks_ = cross_fit_network(self._network(), X, y_fit, folds, self.n_jobs)
         paths, self.path_offsets_ = out_of_fold_paths(self.networks_, X, folds)
         named = default_ridge_baselines() if self.baselines is None else list(self.baselines)
-        blocks = [paths]
-        self.baselines_ = []
-        for _, baseline in named:
-            pred = cross_val_predict(clone(baseline), X, y_fit, cv=folds, n_jobs=self.n_jobs)
-            blocks.append(np.asarray(pred).reshape(len(Y), 1, -1))
-            self.baselines_.append(clone(baseline).fit(X, y_fit))
-        oof = np.concatenate(blocks, axis=1)
+        baseline_blocks, self.baselines_ = cross_fit_baselines(named, X, y_fit, folds,
+                                                               self.n_jobs)
+        oof = np.concatenate([paths, baseline_blocks], axis=1)
         self.blocks_ = tuple(self.networks_[0].paths_) + tuple(name for name, _ in named)
         self.final_estimators_ = [LinearRegression(positive=True).fit(oof[:, :, k], Y[:, k])
                                   for k in range(self.n_outputs_)]
